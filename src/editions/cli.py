@@ -1,0 +1,182 @@
+"""The commands: ``make-html`` (and, as they arrive, ``make-pdf`` and ``make-epub``).
+
+In: command-line arguments. Out: files written by the library functions, one line per output on
+stdout, and exit status 0 (done), 2 (a problem with the input or options, explained in one line
+on stderr) or 1 (an unexpected failure; ``--debug`` shows the traceback).
+
+Every command is a thin layer: parse the arguments, call one library function, map errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .edition import load_edition
+from .errors import EditionsError
+from .html import make_html
+
+log = logging.getLogger("editions")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description=description)
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="article files, folders or edition.toml files, in order (default: ./articles)",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: dist/<edition-slug>.<ext>)")
+    parser.add_argument("--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')")
+    parser.add_argument("--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    return parser
+
+
+class _WarningHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path] | Path]) -> int:
+    handler = _WarningHandler(level=logging.WARNING)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        outputs = action()
+    except EditionsError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if args.debug:
+            traceback.print_exc()
+        print(f"{prog}: unexpected error: {type(exc).__name__}: {exc} (run again with --debug for details)", file=sys.stderr)
+        return 1
+    finally:
+        log.removeHandler(handler)
+    if not args.quiet:
+        for path in [outputs] if isinstance(outputs, Path) else outputs:
+            print(path)
+    return 0
+
+
+def make_html_main(argv: Sequence[str] | None = None) -> int:
+    """``make-html [PATH ...] [-o OUT] [--style NAME]``: write the HTML edition."""
+    parser = _base_parser("make-html", "Build one self-contained HTML file from articles.")
+    args = parser.parse_args(argv)
+
+    def action() -> Path:
+        edition = load_edition(args.paths, lang=args.lang)
+        return make_html(edition, args.output, style=args.style)
+
+    return _run(parser.prog, args, action)
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
+    if args.quiet:
+        return None
+
+    def report(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    return report
+
+
+def make_pdf_main(argv: Sequence[str] | None = None) -> int:
+    """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and, with ``--impose``, the imposed PDF)."""
+    from .impose import LAYOUTS
+
+    parser = _base_parser("make-pdf", "Build a print-ready PDF pamphlet from articles.")
+    parser.add_argument("--paper", default="A5", metavar="SIZE", help="A4, A5 (default), A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm)")
+    parser.add_argument("--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)")
+    parser.add_argument("--open-right", action="store_true", help="start every article on a right-hand page")
+    parser.add_argument("--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html")
+    imposition = parser.add_argument_group("imposition (for printing and folding)")
+    imposition.add_argument("--impose", choices=LAYOUTS, help="also write an imposed PDF: booklet, zine or 2up")
+    imposition.add_argument("--signature", type=int, metavar="N", help="booklet: pages per folded signature (a multiple of 4)")
+    imposition.add_argument("--duplex", choices=("short", "long"), default="short", help="the edge your printer flips on (default: short)")
+    imposition.add_argument("--creep", type=float, default=0, metavar="MM", help="booklet: shift inner pages by up to MM for paper thickness")
+    imposition.add_argument("--marks", action="store_true", help="add crop and fold marks, job name and sheet numbers")
+    args = parser.parse_args(argv)
+
+    def action() -> list[Path]:
+        from .impose import impose, write_note
+        from .pdf import make_pdf
+
+        edition = load_edition(args.paths, lang=args.lang)
+        result = make_pdf(
+            edition,
+            args.output,
+            style=args.style,
+            paper=args.paper,
+            font_size=args.font_size,
+            open_right=args.open_right,
+            keep_html=args.keep_html,
+            progress=_progress(args),
+        )
+        outputs = [result.path]
+        if result.html_path:
+            outputs.append(result.html_path)
+        if args.impose:
+            target = result.path.with_name(f"{result.path.stem}-{args.impose}.pdf")
+            imposed = impose(
+                result.path,
+                target,
+                layout=args.impose,
+                signature=args.signature,
+                duplex=args.duplex,
+                creep_mm=args.creep,
+                marks=args.marks,
+                job_name=edition.title,
+            )
+            outputs += [imposed.path, write_note(imposed)]
+            if not args.quiet:
+                print(imposed.note, file=sys.stderr)
+        return outputs
+
+    return _run(parser.prog, args, action)
+
+
+def make_epub_main(argv: Sequence[str] | None = None) -> int:
+    """``make-epub [PATH ...] [-o OUT] [--style NAME] [--embed-fonts]``: write the EPUB 3 edition."""
+    parser = _base_parser("make-epub", "Build an EPUB 3 collection from articles.")
+    parser.add_argument("--embed-fonts", action="store_true", help="embed the style's fonts in the EPUB")
+    args = parser.parse_args(argv)
+
+    def action() -> Path:
+        from .epub import make_epub
+
+        edition = load_edition(args.paths, lang=args.lang)
+        return make_epub(edition, args.output, style=args.style, embed_fonts=args.embed_fonts)
+
+    return _run(parser.prog, args, action)
+
+
+def _entry(main: Callable[[Sequence[str] | None], int]) -> Callable[[], None]:
+    def run() -> None:
+        sys.exit(main(None))
+
+    return run
+
+
+make_html_command = _entry(make_html_main)
+make_pdf_command = _entry(make_pdf_main)
+make_epub_command = _entry(make_epub_main)

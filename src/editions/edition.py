@@ -1,0 +1,210 @@
+"""Editions: which articles, in which order, under which title.
+
+In: the PATHs a user names (article files, folders, ``edition.toml`` manifests; none means
+``./articles``). Out: an :class:`~editions.model.Edition` with every article read, in order,
+each with a slug that is unique within the edition.
+
+``edition.toml`` fields: ``title, subtitle, editor, publisher, date, lang, articles`` (an ordered
+list of files relative to the manifest; default: every article in the folder sorted by name),
+``rights, colophon, contact, style, cover, identifier, description``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from .errors import EditionsError
+from .model import Article, Edition
+from .readers import read_article, supported_suffixes
+from .readers.frontmatter import normalise_lang, parse_date_value
+
+log = logging.getLogger("editions")
+
+MANIFEST = "edition.toml"
+DEFAULT_FOLDER = Path("articles")
+
+MANIFEST_TEXT_FIELDS = (
+    "title", "subtitle", "editor", "publisher", "rights", "colophon", "contact", "style", "identifier",
+    "description",
+)  # fmt: skip
+MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover"}
+
+
+def load_edition(paths: Sequence[str | Path] | str | Path = (), *, lang: str | None = None) -> Edition:
+    """Read an edition from article files, folders and manifests (see the module docstring)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not paths:
+        paths = [DEFAULT_FOLDER]
+    manifest: dict[str, Any] | None = None
+    manifest_path: Path | None = None
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and (path / MANIFEST).is_file():
+            path = path / MANIFEST
+        if path.name == MANIFEST or path.suffix.lower() == ".toml":
+            data = read_manifest(path)
+            if manifest is None:
+                manifest, manifest_path = data, path
+            files.extend(_manifest_articles(data, path))
+        elif path.is_dir():
+            found = _folder_articles(path)
+            if not found:
+                raise EditionsError("no articles in this folder (expected " + ", ".join(supported_suffixes()) + ")", path)
+            files.extend(found)
+        elif not path.exists():
+            raise EditionsError("no such file or folder", path)
+        else:
+            files.append(path)
+    fields = manifest or {}
+    edition_lang = fields.get("lang") or lang
+    articles = [read_article(f, lang=edition_lang) for f in files]
+    return build_edition(articles, fields, root=_root(manifest_path, files))
+
+
+def build_edition(articles: Iterable[Article], fields: dict[str, Any] | None = None, *, root: Path | None = None) -> Edition:
+    """An :class:`Edition` from articles already read and manifest-style ``fields``."""
+    fields = dict(fields or {})
+    articles = list(articles)
+    if not articles:
+        raise EditionsError("the edition has no articles")
+    title = fields.get("title")
+    if not title:
+        title = articles[0].title if len(articles) == 1 else _folder_title(root)
+    lang = fields.get("lang") or _majority_lang(articles)
+    slugs: set[str] = set()
+    numbered = []
+    for index, article in enumerate(articles, start=1):
+        base = slugify(article.title, max_length=60, word_boundary=True) or f"article-{index}"
+        slug, n = base, 2
+        while slug in slugs:
+            slug, n = f"{base}-{n}", n + 1
+        slugs.add(slug)
+        numbered.append(article.replace(slug=slug))
+    return Edition(
+        title=title,
+        articles=tuple(numbered),
+        subtitle=fields.get("subtitle"),
+        editor=fields.get("editor"),
+        publisher=fields.get("publisher"),
+        date=fields.get("date"),
+        lang=lang,
+        rights=fields.get("rights"),
+        colophon=fields.get("colophon"),
+        contact=fields.get("contact"),
+        style=fields.get("style"),
+        cover=fields.get("cover"),
+        identifier=fields.get("identifier"),
+        description=fields.get("description"),
+        root=root,
+        slug=slugify(title, max_length=60, word_boundary=True) or "edition",
+    )
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """Read and validate an ``edition.toml``; paths in it become absolute."""
+    from .textio import read_text
+
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+)(?:, column \d+)?\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
+        raise EditionsError(f"broken edition.toml: {message}", path, line) from None
+    unknown = sorted(set(data) - MANIFEST_FIELDS)
+    if unknown:
+        log.warning("%s: unknown field(s) ignored: %s", path, ", ".join(unknown))
+    fields: dict[str, Any] = {}
+    for key in MANIFEST_TEXT_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise EditionsError(f"'{key}' must be text", path)
+        fields[key] = value.strip() if key != "colophon" else value.strip("\n")
+    if "lang" in data:
+        if not isinstance(data["lang"], str):
+            raise EditionsError("'lang' must be a language tag such as \"en\"", path)
+        fields["lang"] = normalise_lang(data["lang"], path)
+    if "date" in data:
+        fields["date"] = parse_date_value(data["date"], path)
+    if "cover" in data:
+        if not isinstance(data["cover"], str):
+            raise EditionsError("'cover' must be a file name", path)
+        cover = (path.parent / data["cover"]).resolve()
+        if not cover.is_file():
+            raise EditionsError(f"cover image '{data['cover']}' not found", path)
+        fields["cover"] = cover
+    if "articles" in data:
+        items = data["articles"]
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise EditionsError("'articles' must be a list of file names", path)
+        fields["articles"] = items
+    return fields
+
+
+def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path]:
+    folder = path.parent
+    if "articles" not in fields:
+        found = _folder_articles(folder)
+        if not found:
+            raise EditionsError("no articles beside this manifest", path)
+        return found
+    files = []
+    for name in fields["articles"]:
+        candidate = folder / name
+        if not candidate.is_file():
+            raise EditionsError(f"article '{name}' listed in the manifest not found", path, _line_of(path, name))
+        files.append(candidate)
+    if not files:
+        raise EditionsError("'articles' is empty", path)
+    return files
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            if needle in line:
+                return number
+    except OSError:
+        return None
+    return None
+
+
+def _folder_articles(folder: Path) -> list[Path]:
+    suffixes = set(supported_suffixes())
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "_"))),
+        key=lambda p: p.name,
+    )
+
+
+def _root(manifest_path: Path | None, files: list[Path]) -> Path | None:
+    if manifest_path is not None:
+        return manifest_path.parent.resolve()
+    if files:
+        return files[0].parent.resolve()
+    return None
+
+
+def _folder_title(root: Path | None) -> str:
+    name = root.name if root else ""
+    return name.replace("_", " ").replace("-", " ").strip().capitalize() or "Edition"
+
+
+def _majority_lang(articles: list[Article]) -> str:
+    counts: dict[str, int] = {}
+    for article in articles:
+        counts[article.lang] = counts.get(article.lang, 0) + 1
+    return max(counts, key=lambda k: (counts[k], -list(counts).index(k)))

@@ -1,0 +1,220 @@
+"""The HTML stage: an edition and a style in, a complete HTML document out.
+
+In: an :class:`~editions.model.Edition`, a :class:`~editions.styles.Style` and a medium
+(``screen`` for the HTML edition, ``print`` for the document WeasyPrint turns into a PDF).
+Out: one self-contained HTML document (CSS inlined), rendered by Jinja2 with autoescaping.
+
+Article bodies are prepared for the medium here (:func:`prepare_article`): section headings get
+ids, footnote markers become linked endnotes (screen), inline ``span.footnote`` elements
+(print, placed by ``float: footnote``) or EPUB notes (epub). Article text only ever reaches the
+templates as data: nothing in it is evaluated as template code.
+
+The markup contract styles and tools rely on is documented in the README ("Markup contract").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import lxml.etree
+import lxml.html
+from markupsafe import Markup
+
+from . import __version__, i18n
+from .errors import EditionsError
+from .model import Article, Edition
+from .styles import Style, load_style
+from .textio import write_atomic
+
+DEFAULT_OUT_DIR = Path("dist")
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    id: str
+    ref_id: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article with its body ready for one medium; templates receive these."""
+
+    article: Article
+    body: Markup
+    notes: tuple[Note, ...]
+    sections: tuple[Section, ...]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.article, name)
+
+
+def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> PreparedArticle:
+    """Give the body's section headings ids and turn footnote markers into the medium's notes."""
+    slug = article.slug or "article"
+    root = lxml.html.fragment_fromstring(article.body_html or "", create_parent="div")
+    sections = []
+    for number, heading in enumerate(root.iter("h2"), start=1):
+        heading.set("id", f"{slug}-s{number}")
+        sections.append(Section(id=f"{slug}-s{number}", title=" ".join(heading.text_content().split())))
+    notes: dict[int, Note] = {}
+    for marker in list(root.iter("sup")):
+        number_text = marker.get("data-fn")
+        if marker.get("class") != "fn" or not number_text or not number_text.isdigit():
+            continue
+        number = int(number_text)
+        if not 1 <= number <= len(article.footnotes):
+            _drop(marker)
+            continue
+        note_html = article.footnotes[number - 1]
+        if medium == "print":
+            _replace_with_print_note(marker, note_html)
+            continue
+        note_id, ref_id = f"{slug}-fn{number}", f"{slug}-ref{number}"
+        first = number not in notes
+        notes.setdefault(number, Note(number, note_id, ref_id, Markup(note_html)))
+        marker.attrib.clear()
+        marker.text = None
+        link = lxml.etree.SubElement(marker, "a", href=f"#{note_id}")
+        link.text = str(number)
+        marker.set("class", "footnote-ref")
+        if first:
+            marker.set("id", ref_id)
+        if medium == "epub":
+            link.set("{http://www.idpf.org/2007/ops}type" if xhtml else "epub:type", "noteref")
+        link.set("role", "doc-noteref")
+    body = _serialise_children(root, xhtml=xhtml)
+    return PreparedArticle(article, Markup(body), tuple(sorted(notes.values(), key=lambda n: n.number)), tuple(sections))
+
+
+def _drop(element: lxml.html.HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        element.drop_tree()
+
+
+def _replace_with_print_note(marker: lxml.html.HtmlElement, note_html: str) -> None:
+    note = lxml.html.fragment_fromstring(note_html or "", create_parent="span")
+    paragraphs = [child for child in note if child.tag == "p"]
+    span = lxml.html.Element("span")
+    span.set("class", "footnote")
+    if paragraphs and len(paragraphs) == len(note):
+        for index, paragraph in enumerate(paragraphs):
+            if index:
+                lxml.etree.SubElement(span, "br")
+            _append_content(span, paragraph)
+    else:
+        span.text = " ".join(note.text_content().split())
+    span.tail = marker.tail
+    marker.getparent().replace(marker, span)
+
+
+def _append_content(target: lxml.html.HtmlElement, source: lxml.html.HtmlElement) -> None:
+    if source.text:
+        if len(target):
+            target[-1].tail = (target[-1].tail or "") + source.text
+        else:
+            target.text = (target.text or "") + source.text
+    for child in list(source):
+        target.append(child)
+
+
+def _serialise_children(root: lxml.html.HtmlElement, *, xhtml: bool) -> str:
+    method = "xml" if xhtml else "html"
+    parts = [_escape_text(root.text or "")]
+    parts.extend(lxml.etree.tostring(child, method=method, encoding="unicode") for child in root)
+    return "".join(parts)
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@functools.cache
+def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(loader_key)),
+        autoescape=jinja2.select_autoescape(("html", "xhtml", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = lambda value, lang: i18n.format_date(value, lang)
+    env.filters["names"] = lambda value, lang: i18n.join_names(value, lang)
+    env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.globals["label"] = i18n.label
+    return env
+
+
+def environment(style: Style) -> jinja2.Environment:
+    """The Jinja2 environment for a style (cached per template search path)."""
+    loader = style.loader
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    return _environment(tuple(str(p) for p in loader.searchpath))
+
+
+def build_date() -> dt.date:
+    """The build date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError):
+            raise EditionsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
+    return dt.date.today()
+
+
+def render_html(
+    edition: Edition,
+    *,
+    style: Style | str | None = None,
+    medium: str = "screen",
+    extra: Mapping[str, Any] | None = None,
+    template: str = "edition.html",
+) -> str:
+    """Render the whole edition as one HTML document for ``medium``."""
+    resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
+    articles = [prepare_article(a, medium) for a in edition.articles]
+    context: dict[str, Any] = {
+        "edition": edition,
+        "articles": articles,
+        "medium": medium,
+        "css": Markup(resolved.css(medium)),
+        "lang": edition.lang,
+        "generator": f"editions {__version__}",
+        "build_date": build_date(),
+        "style_name": resolved.name,
+    }
+    context.update(extra or {})
+    try:
+        return environment(resolved).get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise EditionsError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise EditionsError(f"style '{resolved.name}' has no template '{exc.name}'") from None
+
+
+def default_output(edition: Edition, suffix: str) -> Path:
+    """``dist/<edition-slug><suffix>``."""
+    return DEFAULT_OUT_DIR / f"{edition.slug}{suffix}"
+
+
+def make_html(edition: Edition, out: str | Path | None = None, *, style: str | None = None) -> Path:
+    """Write the screen HTML edition to ``out`` (default ``dist/<slug>.html``) and return its path."""
+    target = Path(out) if out else default_output(edition, ".html")
+    return write_atomic(target, render_html(edition, style=style, medium="screen"))

@@ -1,0 +1,205 @@
+"""Words the outputs print around the articles, and dates, in the edition's language.
+
+In: a language tag and a label key or a date. Out: text for templates ("Contents",
+"Originally published in", "9 janvier 2023"). Unknown languages fall back to English.
+Dates are formatted with Babel's CLDR data, so every language Babel knows gets its own form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.lists import format_list
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "and": "and",
+        "contents": "Contents",
+        "by": "By",
+        "originally_published": "Originally published in",
+        "published": "Published",
+        "sources": "Sources",
+        "colophon": "Colophon",
+        "notes": "Notes",
+        "back_to_text": "Back to the text",
+        "edited_by": "Edited by",
+        "published_by": "Published by",
+        "rights": "Rights",
+        "contact": "Contact",
+        "title_page": "Title page",
+        "cover": "Cover",
+        "start": "Start of the text",
+        "scan_to_open": "Scan to open the original",
+    },
+    "fr": {
+        "and": "et",
+        "contents": "Sommaire",
+        "by": "Par",
+        "originally_published": "Publié à l’origine dans",
+        "published": "Publié",
+        "sources": "Sources",
+        "colophon": "Colophon",
+        "notes": "Notes",
+        "back_to_text": "Retour au texte",
+        "edited_by": "Sous la direction de",
+        "published_by": "Publié par",
+        "rights": "Droits",
+        "contact": "Contact",
+        "title_page": "Page de titre",
+        "cover": "Couverture",
+        "start": "Début du texte",
+        "scan_to_open": "Scanner pour ouvrir l’original",
+    },
+    "de": {
+        "and": "und",
+        "contents": "Inhalt",
+        "by": "Von",
+        "originally_published": "Zuerst erschienen in",
+        "published": "Erschienen",
+        "sources": "Quellen",
+        "colophon": "Impressum",
+        "notes": "Anmerkungen",
+        "back_to_text": "Zurück zum Text",
+        "edited_by": "Herausgegeben von",
+        "published_by": "Verlegt von",
+        "rights": "Rechte",
+        "contact": "Kontakt",
+        "title_page": "Titelseite",
+        "cover": "Umschlag",
+        "start": "Textanfang",
+        "scan_to_open": "Scannen, um das Original zu öffnen",
+    },
+    "es": {
+        "and": "y",
+        "contents": "Índice",
+        "by": "Por",
+        "originally_published": "Publicado originalmente en",
+        "published": "Publicado",
+        "sources": "Fuentes",
+        "colophon": "Colofón",
+        "notes": "Notas",
+        "back_to_text": "Volver al texto",
+        "edited_by": "Edición de",
+        "published_by": "Publicado por",
+        "rights": "Derechos",
+        "contact": "Contacto",
+        "title_page": "Portada interior",
+        "cover": "Cubierta",
+        "start": "Inicio del texto",
+        "scan_to_open": "Escanee para abrir el original",
+    },
+    "ru": {
+        "and": "и",
+        "contents": "Содержание",
+        "by": "Автор:",
+        "originally_published": "Впервые опубликовано в издании",
+        "published": "Опубликовано",
+        "sources": "Источники",
+        "colophon": "Выходные данные",
+        "notes": "Примечания",
+        "back_to_text": "Назад к тексту",
+        "edited_by": "Под редакцией",
+        "published_by": "Издатель:",
+        "rights": "Права",
+        "contact": "Контакты",
+        "title_page": "Титульная страница",
+        "cover": "Обложка",
+        "start": "Начало текста",
+        "scan_to_open": "Отсканируйте, чтобы открыть оригинал",
+    },
+    "uk": {
+        "and": "і",
+        "contents": "Зміст",
+        "by": "Автор:",
+        "originally_published": "Уперше опубліковано у виданні",
+        "published": "Опубліковано",
+        "sources": "Джерела",
+        "colophon": "Вихідні дані",
+        "notes": "Примітки",
+        "back_to_text": "Назад до тексту",
+        "edited_by": "За редакцією",
+        "published_by": "Видавець:",
+        "rights": "Права",
+        "contact": "Контакти",
+        "title_page": "Титульна сторінка",
+        "cover": "Обкладинка",
+        "start": "Початок тексту",
+        "scan_to_open": "Скануйте, щоб відкрити оригінал",
+    },
+    "it": {
+        "and": "e",
+        "contents": "Indice",
+        "by": "Di",
+        "originally_published": "Pubblicato originariamente su",
+        "published": "Pubblicato",
+        "sources": "Fonti",
+        "colophon": "Colophon",
+        "notes": "Note",
+        "back_to_text": "Torna al testo",
+        "edited_by": "A cura di",
+        "published_by": "Pubblicato da",
+        "rights": "Diritti",
+        "contact": "Contatti",
+        "title_page": "Frontespizio",
+        "cover": "Copertina",
+        "start": "Inizio del testo",
+        "scan_to_open": "Scansiona per aprire l’originale",
+    },
+    "pt": {
+        "and": "e",
+        "contents": "Sumário",
+        "by": "Por",
+        "originally_published": "Publicado originalmente em",
+        "published": "Publicado",
+        "sources": "Fontes",
+        "colophon": "Colofão",
+        "notes": "Notas",
+        "back_to_text": "Voltar ao texto",
+        "edited_by": "Organização de",
+        "published_by": "Publicado por",
+        "rights": "Direitos",
+        "contact": "Contato",
+        "title_page": "Folha de rosto",
+        "cover": "Capa",
+        "start": "Início do texto",
+        "scan_to_open": "Digitalize para abrir o original",
+    },
+}
+
+
+def primary(lang: str) -> str:
+    """The primary subtag of a language tag (``pt-BR`` → ``pt``)."""
+    return lang.split("-")[0].lower()
+
+
+def label(key: str, lang: str) -> str:
+    """The word for ``key`` in ``lang``, falling back to English."""
+    return LABELS.get(primary(lang), LABELS["en"]).get(key) or LABELS["en"][key]
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(primary(lang))
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse("en")
+
+
+def format_date(date: dt.date | None, lang: str) -> str:
+    """A date as readers of ``lang`` write it in running text ("January 9, 2023", "9 janvier 2023")."""
+    if date is None:
+        return ""
+    return _babel_format_date(date, "long", locale=_locale(lang))
+
+
+def join_names(names: tuple[str, ...] | list[str], lang: str) -> str:
+    """Names joined as a list in ``lang`` ("Ana Ruiz and John Smith")."""
+    if not names:
+        return ""
+    return format_list(list(names), locale=_locale(lang))

@@ -1,0 +1,27 @@
+"""Language detection for articles that do not say which language they are in.
+
+In: plain text. Out: a BCP 47 primary language tag (``en``, ``fr``, ``ru`` …), or the fallback
+when the text is too short or detection is unsure.
+"""
+
+from __future__ import annotations
+
+import functools
+
+MIN_LETTERS = 20
+
+
+@functools.cache
+def _identifier():  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, fallback: str = "en") -> str:
+    """The most likely language of ``text``, or ``fallback`` when unsure."""
+    sample = text[:20000]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return fallback
+    lang, prob = _identifier().classify(sample)
+    return str(lang) if prob >= 0.6 else fallback

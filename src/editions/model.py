@@ -1,0 +1,119 @@
+"""The one shape every stage shares: :class:`Source`, :class:`Article` and :class:`Edition`.
+
+In: nothing (plain data classes). Out: what readers return and what the HTML, PDF and EPUB
+stages consume.
+
+Article bodies are *sanitised HTML fragments* (see :mod:`editions.sanitize`) whose section
+headings are ``<h2>`` (and below), whose paragraphs are ``<p>`` and whose footnote references
+are ``<sup class="fn" data-fn="N">N</sup>`` markers, with the note texts in
+:attr:`Article.footnotes` (index ``N - 1``). Each output stage turns the markers into what its
+medium needs (linked endnotes on screen, ``float: footnote`` in print, EPUB 3 notes).
+
+Titles and other metadata are plain text (never markup); templates escape them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article was first published: the attribution every output prints."""
+
+    publication: str | None = None
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    url: str | None = None
+    rights: str | None = None
+    note: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.publication or self.authors or self.date or self.url or self.rights or self.note)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, whatever format it came from.
+
+    ``subtitle`` holds a subtitle, standfirst or photo caption found right under the title.
+    ``promos`` are the publication's closing calls to action ("Join our Telegram channel"),
+    kept out of the body; a style may show them in the colophon.
+    ``path`` is the file the article was read from (``None`` for articles built in code).
+    """
+
+    title: str
+    body_html: str
+    source: Source = field(default_factory=Source)
+    subtitle: str | None = None
+    lang: str = "en"
+    tags: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()
+    promos: tuple[str, ...] = ()
+    path: Path | None = None
+    slug: str = ""
+
+    def replace(self, **changes: object) -> Article:
+        """Return a copy with some fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return self.source.authors
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.source.date
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An ordered collection of articles with its own title page data.
+
+    ``root`` is the folder resources (images, the cover) may be read from.
+    ``identifier`` is an explicit ``urn:uuid:…`` or other identifier from ``edition.toml``;
+    when ``None`` the EPUB stage derives a stable one from the edition's content.
+    """
+
+    title: str
+    articles: tuple[Article, ...]
+    subtitle: str | None = None
+    editor: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+    lang: str = "en"
+    rights: str | None = None
+    colophon: str | None = None
+    contact: str | None = None
+    style: str | None = None
+    cover: Path | None = None
+    identifier: str | None = None
+    description: str | None = None
+    root: Path | None = None
+    slug: str = "edition"
+
+    def replace(self, **changes: object) -> Edition:
+        """Return a copy with some fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def promos(self) -> tuple[str, ...]:
+        """Every distinct promo line of the edition's articles, in order of appearance."""
+        seen: dict[str, None] = {}
+        for article in self.articles:
+            for line in article.promos:
+                seen.setdefault(line, None)
+        return tuple(seen)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """Every distinct author of the edition's articles, in order of appearance."""
+        seen: dict[str, None] = {}
+        for article in self.articles:
+            for name in article.authors:
+                seen.setdefault(name, None)
+        return tuple(seen)

@@ -1,0 +1,125 @@
+"""Readers: one module per input format, each turning a file into an :class:`~editions.model.Article`.
+
+In: a path. Out: an :class:`Article` whose body is sanitised and typographically finished HTML.
+
+Every reader produces a :class:`Draft` (metadata it found plus a raw HTML body and footnotes);
+:func:`finish` is the single place where front matter overrides detection, the language is
+detected, the HTML is sanitised and typography is applied, so every format gets the same
+treatment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import EditionsError
+from ..lang import detect_language
+from ..model import Article, Source
+from ..sanitize import clean_html, html_to_text
+from ..textio import read_text
+from ..typography import smarten_html, smarten_text
+
+
+@dataclass
+class Draft:
+    """What a reader found, before the shared finishing steps."""
+
+    title: str | None = None
+    body_html: str = ""
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    publication: str | None = None
+    url: str | None = None
+    rights: str | None = None
+    note: str | None = None
+    lang: str | None = None
+    tags: tuple[str, ...] = ()
+    footnotes: list[str] = field(default_factory=list)
+    promos: list[str] = field(default_factory=list)
+
+
+ReaderFunc = Callable[[str, Path], Draft]
+
+
+def _registry() -> dict[str, ReaderFunc]:
+    from . import markdown, text
+
+    return {
+        ".md": markdown.read,
+        ".markdown": markdown.read,
+        ".txt": text.read,
+        ".text": text.read,
+    }
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    """File endings that :func:`read_article` accepts."""
+    return tuple(_registry())
+
+
+def read_article(path: str | Path, *, lang: str | None = None) -> Article:
+    """Read one article file.
+
+    ``lang`` is the fallback language when the article gives none and detection is unsure.
+    Raises :class:`EditionsError` for a missing, unreadable, empty or unsupported file.
+    """
+    path = Path(path)
+    reader = _registry().get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(_registry()))
+        raise EditionsError(f"unknown article format '{path.suffix or path.name}' (expected one of {known})", path)
+    text = read_text(path)
+    if not text.strip():
+        raise EditionsError("the article is empty", path)
+    draft = reader(text, path)
+    return finish(draft, path, fallback_lang=lang)
+
+
+def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None) -> Article:
+    """The shared last steps of every reader: sanitise, detect the language, apply typography."""
+    body = clean_html(draft.body_html)
+    footnotes = [clean_html(note) for note in draft.footnotes]
+    title = (draft.title or "").strip()
+    if not title:
+        title = path.stem.replace("_", " ").replace("-", " ").strip() if path else "Untitled"
+    lang = draft.lang or detect_language(html_to_text(body), fallback=fallback_lang or "en")
+    source = Source(
+        publication=draft.publication,
+        authors=tuple(draft.authors),
+        date=draft.date,
+        url=draft.url,
+        rights=draft.rights,
+        note=draft.note,
+    )
+    return Article(
+        title=smarten_text(title, lang),
+        subtitle=smarten_text(draft.subtitle, lang) if draft.subtitle else None,
+        body_html=smarten_html(body, lang),
+        footnotes=tuple(smarten_html(note, lang) for note in footnotes),
+        source=source,
+        lang=lang,
+        tags=tuple(draft.tags),
+        promos=tuple(smarten_text(p, lang) for p in draft.promos),
+        path=path,
+    )
+
+
+def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:
+    """Let every field the front matter gives override what detection found."""
+    for key in ("title", "subtitle", "publication", "url", "rights", "note", "lang"):
+        if fields.get(key):
+            setattr(draft, key, fields[key])
+    if fields.get("authors"):
+        draft.authors = fields["authors"]  # type: ignore[assignment]
+    if fields.get("tags"):
+        draft.tags = fields["tags"]  # type: ignore[assignment]
+    if fields.get("date"):
+        draft.date = fields["date"]  # type: ignore[assignment]
+    return draft
+
+
+__all__ = ["Draft", "apply_front_matter", "finish", "read_article", "supported_suffixes"]
