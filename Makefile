@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint golden install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,6 @@ lint: $(STAMP)
 
 clean:
 	rm -rf dist build .pytest_cache .ruff_cache
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest --regen-golden -q

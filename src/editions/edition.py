@@ -21,6 +21,7 @@ from typing import Any
 from slugify import slugify
 
 from .errors import EditionsError
+from .fetch import is_url
 from .model import Article, Edition
 from .readers import read_article, supported_suffixes
 from .readers.frontmatter import normalise_lang, parse_date_value
@@ -37,16 +38,25 @@ MANIFEST_TEXT_FIELDS = (
 MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover"}
 
 
-def load_edition(paths: Sequence[str | Path] | str | Path = (), *, lang: str | None = None) -> Edition:
-    """Read an edition from article files, folders and manifests (see the module docstring)."""
+def load_edition(
+    paths: Sequence[str | Path] | str | Path = (), *, lang: str | None = None, offline: bool = False
+) -> Edition:
+    """Read an edition from article files, URLs, folders and manifests (see the module docstring).
+
+    A PATH (or a manifest's ``articles`` entry) that is an ``http://``/``https://`` URL is fetched
+    and read as a web page; ``offline=True`` refuses that with an error naming the URL.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if not paths:
         paths = [DEFAULT_FOLDER]
     manifest: dict[str, Any] | None = None
     manifest_path: Path | None = None
-    files: list[Path] = []
+    files: list[Path | str] = []
     for raw in paths:
+        if is_url(raw):
+            files.append(str(raw).strip())
+            continue
         path = Path(raw)
         if path.is_dir() and (path / MANIFEST).is_file():
             path = path / MANIFEST
@@ -66,8 +76,18 @@ def load_edition(paths: Sequence[str | Path] | str | Path = (), *, lang: str | N
             files.append(path)
     fields = manifest or {}
     edition_lang = fields.get("lang") or lang
-    articles = [read_article(f, lang=edition_lang) for f in files]
-    return build_edition(articles, fields, root=_root(manifest_path, files))
+    articles = [_read_source(f, edition_lang, offline) for f in files]
+    local = [f for f in files if isinstance(f, Path)]
+    return build_edition(articles, fields, root=_root(manifest_path, local))
+
+
+def _read_source(source: Path | str, lang: str | None, offline: bool) -> Article:
+    """Read one article: a file, or a URL fetched unless ``offline``."""
+    if isinstance(source, str):
+        from .readers.url import read_url
+
+        return read_url(source, offline=offline, lang=lang)
+    return read_article(source, lang=lang)
 
 
 def build_edition(articles: Iterable[Article], fields: dict[str, Any] | None = None, *, root: Path | None = None) -> Edition:
@@ -120,6 +140,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
         message = str(exc)
         match = re.search(r"\(at line (\d+)(?:, column \d+)?\)", message)
         line = int(match.group(1)) if match else None
+        if line is None and "end of document" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
         message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
         raise EditionsError(f"broken edition.toml: {message}", path, line) from None
     unknown = sorted(set(data) - MANIFEST_FIELDS)
@@ -154,15 +176,18 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return fields
 
 
-def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path]:
+def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
     folder = path.parent
     if "articles" not in fields:
         found = _folder_articles(folder)
         if not found:
             raise EditionsError("no articles beside this manifest", path)
         return found
-    files = []
+    files: list[Path | str] = []
     for name in fields["articles"]:
+        if is_url(name):
+            files.append(name.strip())
+            continue
         candidate = folder / name
         if not candidate.is_file():
             raise EditionsError(f"article '{name}' listed in the manifest not found", path, _line_of(path, name))

@@ -19,7 +19,7 @@ from ..errors import EditionsError
 from ..lang import detect_language
 from ..model import Article, Source
 from ..sanitize import clean_html, html_to_text
-from ..textio import read_text
+from ..textio import read_bytes, read_text
 from ..typography import smarten_html, smarten_text
 
 
@@ -45,14 +45,19 @@ class Draft:
 ReaderFunc = Callable[[str, Path], Draft]
 
 
-def _registry() -> dict[str, ReaderFunc]:
-    from . import markdown, text
+def _registry() -> dict[str, Callable[..., Draft]]:
+    """Reader per file ending. A reader takes ``(text, path)``, or ``(data, path)`` with the file's
+    bytes when it is marked ``binary`` (Word files; web pages, which declare their own encoding)."""
+    from . import docx, markdown, text, webpage
 
     return {
         ".md": markdown.read,
         ".markdown": markdown.read,
         ".txt": text.read,
         ".text": text.read,
+        ".html": webpage.read,
+        ".htm": webpage.read,
+        ".docx": docx.read,
     }
 
 
@@ -68,15 +73,24 @@ def read_article(path: str | Path, *, lang: str | None = None) -> Article:
     Raises :class:`EditionsError` for a missing, unreadable, empty or unsupported file.
     """
     path = Path(path)
+    return finish(read_draft(path), path, fallback_lang=lang)
+
+
+def read_draft(path: Path) -> Draft:
+    """What the reader for ``path``'s format found, before :func:`finish` (the importer shows this)."""
     reader = _registry().get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(_registry()))
         raise EditionsError(f"unknown article format '{path.suffix or path.name}' (expected one of {known})", path)
+    if getattr(reader, "binary", False):
+        data = read_bytes(path)
+        if not data.strip():
+            raise EditionsError("the article is empty", path)
+        return reader(data, path)
     text = read_text(path)
     if not text.strip():
         raise EditionsError("the article is empty", path)
-    draft = reader(text, path)
-    return finish(draft, path, fallback_lang=lang)
+    return reader(text, path)
 
 
 def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None) -> Article:
@@ -122,4 +136,4 @@ def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:
     return draft
 
 
-__all__ = ["Draft", "apply_front_matter", "finish", "read_article", "supported_suffixes"]
+__all__ = ["Draft", "apply_front_matter", "finish", "read_article", "read_draft", "supported_suffixes"]

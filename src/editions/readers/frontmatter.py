@@ -54,6 +54,8 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the fence
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise EditionsError(f"broken front matter: {problem}", path, line) from None
+    except ValueError as exc:  # PyYAML's timestamp constructor: 2023-02-30
+        raise EditionsError(f"impossible date in the front matter ({exc})", path) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -1,0 +1,1184 @@
+"""The EPUB stage: an edition and a style in, an EPUB 3 collection out.
+
+In: an :class:`~editions.model.Edition`, a :class:`~editions.styles.Style` (its ``templates/epub/``
+XHTML templates, its CSS for the ``epub`` medium, its ``fonts/``) and options. Out: one EPUB 3 file
+that EPUBCheck accepts without a warning, byte-identical for the same input and ``SOURCE_DATE_EPOCH``.
+
+The book holds a cover image (the edition's own ``cover``, else one drawn in the style's colours and
+fonts) and its XHTML page, a title page, the navigation document (contents with every article and
+its sections, landmarks) which is also the visible contents page, an NCX for older readers, one XHTML
+document per article (footnotes as EPUB 3 ``footnote`` asides), Sources and a colophon.
+
+The documents are rendered by Jinja2 from the style's ``epub/*.xhtml`` templates; article bodies come
+from :func:`editions.html.prepare_article` and are rebuilt here as namespaced XHTML (headings one
+level down, since the article title is an ``<h2>`` under the book's ``<h1>``; local images packed,
+remote ones left out; links that cannot work in the book unwrapped). ebooklib assembles the package
+document and the container; the zip is then rewritten with fixed timestamps, order and permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import urllib.parse
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import lxml.etree as etree
+import lxml.html
+from ebooklib import epub
+from markupsafe import Markup
+
+from . import __version__, i18n
+from .errors import EditionsError
+from .html import default_output, environment, prepare_article
+from .model import Article, Edition, Source
+from .styles import Style, load_style
+from .textio import write_atomic
+
+log = logging.getLogger("editions")
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+
+COVER_SIZE = (1600, 2560)
+TEXT_DIR = "text"
+RESERVED_NAMES = frozenset({"cover", "titlepage", "toc", "sources", "colophon"})
+IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif")}
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+
+# Words the EPUB needs that editions.i18n does not have (yet).
+_LANDMARKS = {"en": "Landmarks", "fr": "Repères", "de": "Orientierungspunkte", "es": "Puntos de referencia",
+              "ru": "Ориентиры", "uk": "Орієнтири", "it": "Punti di riferimento", "pt": "Pontos de referência"}  # fmt: skip
+_EN_SUMMARY = (
+    "A reflowable text edition: a table of contents with every article and its sections, landmarks, "
+    "headings in a logical order, footnotes linked both ways{images}. No known hazards."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public entry points
+
+
+def make_epub(
+    edition: Edition,
+    out: str | Path | None = None,
+    *,
+    style: Style | str | None = None,
+    embed_fonts: bool = False,
+) -> Path:
+    """Write the EPUB 3 edition to ``out`` (default ``dist/<slug>.epub``) atomically and return its path.
+
+    ``style`` is a style name, folder or :class:`Style` (default: the edition's, else ``default``);
+    ``embed_fonts`` packs the style's bundled fonts (unmodified, with their licences) and uses them.
+    """
+    target = Path(out) if out else default_output(edition, ".epub")
+    return write_atomic(target, render_epub(edition, style=style, embed_fonts=embed_fonts))
+
+
+def render_epub(edition: Edition, *, style: Style | str | None = None, embed_fonts: bool = False) -> bytes:
+    """The EPUB file's bytes (see :func:`make_epub`)."""
+    resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
+    return _Builder(edition, resolved, embed_fonts=embed_fonts).build()
+
+
+def epub_identifier(edition: Edition) -> str:
+    """``edition.identifier`` (a bare UUID becomes ``urn:uuid:…``), else a ``urn:uuid`` derived from the edition.
+
+    The derived UUID (version 5) depends on the edition's title, subtitle, editor, publisher, date and
+    language and on each article's title, authors and source URL, in order: rebuilding after fixing a
+    typo in a text keeps the identifier (reading systems update the book), a different selection or
+    order of articles gets a new one.
+    """
+    if edition.identifier:
+        given = edition.identifier.strip()
+        try:
+            return f"urn:uuid:{uuid.UUID(given)}"
+        except ValueError:
+            return given
+    key = {
+        "title": edition.title,
+        "subtitle": edition.subtitle,
+        "editor": edition.editor,
+        "publisher": edition.publisher,
+        "date": edition.date.isoformat() if edition.date else None,
+        "lang": edition.lang,
+        "articles": [[a.title, list(a.authors), a.source.url] for a in edition.articles],
+    }
+    name = "editions:" + json.dumps(key, ensure_ascii=False, sort_keys=True)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def build_datetime() -> dt.datetime:
+    """The build time in UTC: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise EditionsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the templates receive
+
+
+@dataclass(frozen=True)
+class EpubNote:
+    number: int
+    id: str
+    ref_id: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class EpubSection:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EpubArticle:
+    """An article ready for its XHTML document; unknown attributes come from the :class:`Article`."""
+
+    article: Article
+    href: str
+    id: str
+    body: Markup
+    notes: tuple[EpubNote, ...]
+    sections: tuple[EpubSection, ...]
+    foreign: bool
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.article, name)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    title: str
+    href: str
+    lang: str | None = None
+    children: tuple[TocEntry, ...] = ()
+    play_order: int = 0
+
+
+@dataclass
+class _Resource:
+    name: str
+    media_type: str
+    data: bytes
+    uid: str
+
+
+@dataclass
+class _Document:
+    uid: str
+    name: str
+    title: str
+    content: bytes
+    properties: tuple[str, ...] = ()
+
+
+@dataclass
+class _Images:
+    """Images the articles use, packed once each under ``images/``."""
+
+    edition_root: Path | None
+    by_digest: dict[str, _Resource] = field(default_factory=dict)
+    alt_missing: bool = False
+
+    def add(self, data: bytes, label: str) -> _Resource | None:
+        from PIL import Image, UnidentifiedImageError
+
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        if digest in self.by_digest:
+            return self.by_digest[digest]
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format or ""
+                if kind not in IMAGE_TYPES:
+                    converted = io.BytesIO()
+                    image.save(converted, "PNG")
+                    data, kind = converted.getvalue(), "PNG"
+        except (UnidentifiedImageError, OSError, ValueError):
+            log.warning("%s: not an image the EPUB can hold; left out", label)
+            return None
+        media_type, ext = IMAGE_TYPES[kind]
+        resource = _Resource(f"images/{digest}.{ext}", media_type, data, f"img-{digest}")
+        self.by_digest[digest] = resource
+        return resource
+
+    def load(self, src: str, article: Article) -> _Resource | None:
+        src = src.strip()
+        if src.lower().startswith("data:"):
+            match = re.match(r"data:image/[a-z+.-]+;base64,(.*)\Z", src, re.S | re.I)
+            if not match:
+                return None
+            import base64
+            import binascii
+
+            try:
+                data = base64.b64decode("".join(match.group(1).split()), validate=True)
+            except (binascii.Error, ValueError):
+                return None
+            return self.add(data, f"{_where(article)}: embedded image")
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
+            log.warning("%s: remote image %s left out of the EPUB (EPUB images must be inside the book)",
+                        _where(article), src)  # fmt: skip
+            return None
+        relative = urllib.parse.unquote(src.split("#")[0].split("?")[0])
+        base = article.path.parent if article.path else self.edition_root
+        if base is None:
+            return None
+        candidate = (base / relative).resolve()
+        allowed = [p.resolve() for p in (self.edition_root, base) if p is not None]
+        if not any(candidate.is_relative_to(root) for root in allowed):
+            log.warning("%s: image %s is outside the edition's folder; left out", _where(article), src)
+            return None
+        try:
+            if candidate.stat().st_size > MAX_IMAGE_BYTES:
+                log.warning("%s: image %s is larger than 20 MB; left out", _where(article), src)
+                return None
+            data = candidate.read_bytes()
+        except OSError:
+            log.warning("%s: image %s not found; left out", _where(article), src)
+            return None
+        return self.add(data, f"{_where(article)}: {src}")
+
+
+def _where(article: Article) -> str:
+    return str(article.path) if article.path else article.title
+
+
+# ---------------------------------------------------------------------------------------------
+# The builder
+
+
+class _Builder:
+    def __init__(self, edition: Edition, style: Style, *, embed_fonts: bool) -> None:
+        self.edition = edition
+        self.style = style
+        self.embed_fonts = embed_fonts
+        self.lang = edition.lang
+        self.when = build_datetime()
+        self.identifier = epub_identifier(edition)
+        self.env = environment(style)
+        self.images = _Images(edition.root.resolve() if edition.root else None)
+
+    # -- the whole book ----------------------------------------------------------------------
+
+    def build(self) -> bytes:
+        edition = self.edition
+        articles = self._prepare_articles()
+        sourced = [a for a in articles if not a.source.is_empty]
+        fonts = _bundled_fonts(self.style) if self.embed_fonts else []
+        cover_image, cover_alt = self._cover_image()
+
+        names = {
+            "cover": "cover.xhtml",
+            "titlepage": "titlepage.xhtml",
+            "toc": "toc.xhtml",
+            "sources": "sources.xhtml" if sourced else None,
+            "colophon": "colophon.xhtml",
+        }
+        toc = self._toc(articles, names)
+        landmarks = [
+            ("cover", names["cover"], i18n.label("cover", self.lang)),
+            ("toc", names["toc"] + "#toc", i18n.label("contents", self.lang)),
+            ("bodymatter", articles[0].href, i18n.label("start", self.lang)),
+        ]
+        if names["sources"]:
+            landmarks.append(("credits", names["sources"], i18n.label("sources", self.lang)))
+        context: dict[str, Any] = {
+            "edition": edition,
+            "lang": self.lang,
+            "articles": articles,
+            "sourced": sourced,
+            "names": names,
+            "toc": toc,
+            "landmarks": landmarks,
+            "landmarks_label": _LANDMARKS.get(i18n.primary(self.lang), _LANDMARKS["en"]),
+            "css_href": "../css/epub.css",
+            "cover_src": "../" + cover_image.name,
+            "cover_alt": cover_alt,
+            "identifier": self.identifier,
+            "generator": f"editions {__version__}",
+            "build_date": self.when.date(),
+            "promos": _promos(edition),
+            "fonts": [f.family for f in fonts[:1]],
+        }
+        documents = [
+            self._render("cover", names["cover"], "epub/cover.xhtml", context, i18n.label("cover", self.lang)),
+            self._render("titlepage", names["titlepage"], "epub/titlepage.xhtml", context,
+                         i18n.label("title_page", self.lang)),  # fmt: skip
+            self._render("toc", names["toc"], "epub/toc.xhtml", context, i18n.label("contents", self.lang),
+                         properties=("nav",)),  # fmt: skip
+        ]
+        for article in articles:
+            documents.append(
+                self._render(article.id, article.href, "epub/article.xhtml", {**context, "a": article}, article.title)
+            )
+        if names["sources"]:
+            documents.append(
+                self._render("sources", names["sources"], "epub/sources.xhtml", context, i18n.label("sources", self.lang))
+            )
+        documents.append(
+            self._render("colophon", names["colophon"], "epub/colophon.xhtml", context, i18n.label("colophon", self.lang))
+        )
+        depth = 2 if any(entry.children for entry in toc) else 1
+        ncx = self._render_text("epub/toc.ncx.xml", {**context, "depth": depth}).encode("utf-8")
+        _check_xml(ncx, "toc.ncx")
+
+        css = self.style.css("epub")
+        font_resources: list[_Resource] = []
+        if fonts:
+            css, font_resources = _font_css(fonts, css, documents)
+        resources = [
+            _Resource("css/epub.css", "text/css", css.encode("utf-8"), "css"),
+            *font_resources,
+            *self.images.by_digest.values(),
+        ]
+        book = self._book(articles, documents, resources, cover_image)
+        raw = io.BytesIO()
+        writer = _Writer(raw, book, {"mtime": self.when.replace(tzinfo=None), "epub2_guide": False}, ncx, self.lang)
+        writer.process()
+        writer.write()
+        return _reproducible_zip(raw.getvalue(), self.when)
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def _prepare_articles(self) -> list[EpubArticle]:
+        used = set(RESERVED_NAMES)
+        prepared = []
+        for index, article in enumerate(self.edition.articles, start=1):
+            article = article.replace(slug=article.slug or f"article-{index}")
+            base = article.slug
+            name, n = base, 2
+            while name in used:
+                name, n = f"{base}-{n}", n + 1
+            used.add(name)
+            url = _web_url(article.source.url)
+            if url != article.source.url:
+                article = article.replace(source=_replace_source(article.source, url=url))
+            prepared.append(self._prepare(article, f"{name}.xhtml", f"article-{index}"))
+        return prepared
+
+    def _prepare(self, article: Article, href: str, uid: str) -> EpubArticle:
+        ready = prepare_article(article, "epub", xhtml=True)
+        source = _parse_fragment(str(ready.body))
+        ids = {str(i) for i in source.xpath("//@id")} | {n.id for n in ready.notes} | {article.slug}
+        rebuild = _Rebuilder(self.images, article, ids, shift_headings=True)
+        body = rebuild.fragment(source)
+        notes = []
+        for note in ready.notes:
+            notes.append(EpubNote(note.number, note.id, note.ref_id, Markup(self._note(note, article, ids))))
+        sections = tuple(EpubSection(s.id, s.title) for s in ready.sections if s.title.strip())
+        return EpubArticle(
+            article=article,
+            href=href,
+            id=uid,
+            body=Markup(body),
+            notes=tuple(notes),
+            sections=sections,
+            foreign=article.lang != self.lang,
+        )
+
+    def _note(self, note: Any, article: Article, ids: set[str]) -> str:
+        source = lxml.html.fragment_fromstring(str(note.html) or "", create_parent="div")
+        rebuild = _Rebuilder(self.images, article, ids, shift_headings=False)
+        root = rebuild.tree(source)
+        blocks = [child for child in root if isinstance(child.tag, str)]
+        if not blocks or (root.text or "").strip() or any(not _is_block(b) for b in blocks):
+            paragraph = etree.Element(_x("p"))
+            paragraph.text = root.text
+            root.text = None
+            for child in list(root):
+                paragraph.append(child)
+            root.append(paragraph)
+            blocks = [paragraph]
+        first, last = blocks[0], blocks[-1]
+        if first.tag != _x("p"):
+            first = etree.Element(_x("p"))
+            root.insert(0, first)
+        number = etree.Element(_x("span"), {"class": "note-number"})
+        number.text = f"{note.number}."
+        number.tail = " " + (first.text or "").lstrip()
+        first.text = None
+        first.insert(0, number)
+        if last.tag != _x("p"):
+            last = etree.SubElement(root, _x("p"))
+        back = etree.SubElement(
+            last,
+            _x("a"),
+            {
+                "class": "backlink",
+                "href": f"#{note.ref_id}",
+                EPUB_TYPE: "backlink",
+                "role": "doc-backlink",
+                "aria-label": i18n.label("back_to_text", article.lang),
+            },
+        )
+        back.text = "\u21a9\ufe0e"
+        if len(last) > 1:
+            previous = last[-2]
+            previous.tail = (previous.tail or "").rstrip() + " "
+        else:
+            last.text = (last.text or "").rstrip() + " "
+        return _serialise_children(root)
+
+    # -- front and back matter ----------------------------------------------------------------
+
+    def _toc(self, articles: Sequence[EpubArticle], names: dict[str, str | None]) -> list[TocEntry]:
+        counter = iter(range(1, 100000))
+        entries = []
+        for a in articles:
+            title = a.title.strip() or a.slug
+            lang = a.lang if a.foreign else None
+            entry_order = next(counter)
+            children = tuple(TocEntry(s.title, f"{a.href}#{s.id}", None, (), next(counter)) for s in a.sections)
+            entries.append(TocEntry(title, a.href, lang, children, entry_order))
+        for key, label_key in (("sources", "sources"), ("colophon", "colophon")):
+            if names[key]:
+                entries.append(TocEntry(i18n.label(label_key, self.lang), names[key] or "", None, (), next(counter)))
+        return entries
+
+    def _cover_image(self) -> tuple[_Resource, str]:
+        edition = self.edition
+        if edition.cover is not None:
+            resource = self._own_cover(Path(edition.cover))
+            return resource, edition.title
+        png = draw_cover(edition, self.style)
+        return _Resource("images/cover.png", "image/png", png, "cover-image"), cover_text(edition)
+
+    def _own_cover(self, path: Path) -> _Resource:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            data = path.read_bytes()
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                if kind not in ("JPEG", "PNG"):
+                    converted = io.BytesIO()
+                    image.convert("RGB").save(converted, "PNG")
+                    data, kind = converted.getvalue(), "PNG"
+        except FileNotFoundError:
+            raise EditionsError("cover image not found", path) from None
+        except (UnidentifiedImageError, OSError) as exc:
+            raise EditionsError(f"cannot read the cover image: {exc}", path) from None
+        media_type, ext = IMAGE_TYPES[kind]
+        return _Resource(f"images/cover.{ext}", media_type, data, "cover-image")
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _render_text(self, template: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise EditionsError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+        except jinja2.TemplateNotFound as exc:
+            raise EditionsError(f"style '{self.style.name}' has no template '{exc.name}'") from None
+
+    def _render(
+        self,
+        uid: str,
+        name: str,
+        template: str,
+        context: dict[str, Any],
+        title: str,
+        *,
+        properties: tuple[str, ...] = (),
+    ) -> _Document:
+        content = self._render_text(template, context).encode("utf-8")
+        _check_xml(content, template)
+        return _Document(uid, f"{TEXT_DIR}/{name}", title, content, properties)
+
+    # -- the package ------------------------------------------------------------------------
+
+    def _book(
+        self,
+        articles: Sequence[EpubArticle],
+        documents: Sequence[_Document],
+        resources: Sequence[_Resource],
+        cover: _Resource,
+    ) -> epub.EpubBook:
+        edition = self.edition
+        book = epub.EpubBook()
+        book.FOLDER_NAME = "EPUB"
+        book.IDENTIFIER_ID = "uid"
+        book.set_identifier(self.identifier)
+        book.metadata[epub.NAMESPACES["OPF"]]["generator"] = [
+            ("", {"name": "generator", "content": f"editions {__version__}"})
+        ]
+        book.title = edition.title
+        book.language = self.lang
+        book.add_metadata("DC", "title", edition.title, {"id": "title"})
+        book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+        if edition.subtitle:
+            book.add_metadata("DC", "title", edition.subtitle, {"id": "subtitle"})
+            book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        languages = [self.lang, *sorted({a.lang for a in articles} - {self.lang})]
+        for lang in languages:
+            book.add_metadata("DC", "language", lang)
+        creators: list[tuple[str, str]] = []
+        if edition.editor:
+            creators.append((edition.editor, "edt"))
+        creators.extend((name, "aut") for name in edition.authors if name != edition.editor)
+        for number, (name, role) in enumerate(creators, start=1):
+            uid = f"creator-{number}"
+            book.add_metadata("DC", "creator", name, {"id": uid})
+            book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+            if len(creators) > 1:
+                book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+        book.add_metadata("DC", "date", (edition.date or self.when.date()).isoformat())
+        if edition.publisher:
+            book.add_metadata("DC", "publisher", edition.publisher)
+        if edition.rights:
+            book.add_metadata("DC", "rights", edition.rights)
+        book.add_metadata("DC", "description", _description(edition))
+        for tag in dict.fromkeys(t for a in articles for t in a.tags):
+            book.add_metadata("DC", "subject", tag)
+        for a in articles:
+            if a.source.url:
+                book.add_metadata("DC", "source", a.source.url)
+        for prop, value in self._accessibility(articles):
+            attrs = {"property": prop}
+            if prop == "schema:accessibilitySummary" and i18n.primary(self.lang) != "en":
+                attrs[XML_LANG] = "en"
+            book.add_metadata(None, "meta", value, attrs)
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+        book.add_item(epub.EpubNcx())
+        items: dict[str, epub.EpubItem] = {}
+        for document in documents:
+            item = _XhtmlItem(uid=document.uid, file_name=document.name, title=document.title, lang=self.lang)
+            item.content = document.content
+            item.properties = list(document.properties)
+            items[document.uid] = item
+        book.add_item(items["toc"])
+        for resource in resources:
+            book.add_item(epub.EpubItem(resource.uid, resource.name, resource.media_type, resource.data))
+        cover_item = epub.EpubCover(uid=cover.uid, file_name=cover.name)
+        cover_item.media_type = cover.media_type
+        cover_item.content = cover.data
+        book.add_item(cover_item)
+        for document in documents:
+            if document.uid != "toc":
+                book.add_item(items[document.uid])
+        book.spine = [items[d.uid] for d in documents]
+        return book
+
+    def _accessibility(self, articles: Sequence[EpubArticle]) -> Iterator[tuple[str, str]]:
+        has_images = bool(self.images.by_digest)
+        yield "schema:accessMode", "textual"
+        if has_images:
+            yield "schema:accessMode", "visual"
+        if has_images and self.images.alt_missing:
+            yield "schema:accessModeSufficient", "textual,visual"
+        else:
+            yield "schema:accessModeSufficient", "textual"
+        features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
+        if has_images and not self.images.alt_missing:
+            features.append("alternativeText")
+        for feature in features:
+            yield "schema:accessibilityFeature", feature
+        yield "schema:accessibilityHazard", "none"
+        images = ""
+        if has_images:
+            images = "; images have text alternatives" if not self.images.alt_missing else (
+                "; some images have no text alternative"
+            )
+        yield "schema:accessibilitySummary", _EN_SUMMARY.format(images=images)
+
+
+def _replace_source(source: Source, **changes: Any) -> Source:
+    import dataclasses
+
+    return dataclasses.replace(source, **changes)
+
+
+def _web_url(url: str | None) -> str | None:
+    """A URL fit for an ``href`` in the book: http(s) only, with unsafe characters escaped."""
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"https?://[^\s/]", url, re.I):
+        return None
+    return urllib.parse.quote(url, safe="!#$%&'()*+,-./:;=?@[]_~")
+
+
+def _description(edition: Edition) -> str:
+    if edition.description:
+        return edition.description
+    titles = "; ".join(a.title for a in edition.articles)
+    return f"{edition.subtitle}: {titles}" if edition.subtitle else titles
+
+
+def _promos(edition: Edition) -> list[tuple[str, str | None]]:
+    seen: dict[str, str | None] = {}
+    for article in edition.articles:
+        for line in article.promos:
+            seen.setdefault(line, article.lang if article.lang != edition.lang else None)
+    return list(seen.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# XHTML fragments
+
+
+def _x(tag: str) -> str:
+    return f"{{{XHTML_NS}}}{tag}"
+
+
+_BLOCKS = frozenset(
+    {"p", "div", "ul", "ol", "dl", "blockquote", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6", "hr"}
+)
+_TIME = re.compile(
+    r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?\Z|\d{2}:\d{2}(:\d{2})?\Z"
+)
+
+
+def _is_block(element: etree._Element) -> bool:
+    return etree.QName(element).localname in _BLOCKS
+
+
+def _parse_fragment(markup: str) -> etree._Element:
+    """Parse a fragment serialised by :func:`prepare_article` (XML; HTML as a fallback)."""
+    try:
+        return etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{markup}</div>'.encode())
+    except etree.XMLSyntaxError:
+        return lxml.html.fragment_fromstring(markup, create_parent="div")
+
+
+def _new_root() -> etree._Element:
+    return etree.Element(_x("div"), nsmap={None: XHTML_NS, "epub": EPUB_NS})
+
+
+def _serialise_children(root: etree._Element) -> str:
+    """The XHTML of ``root``'s content, namespaces declared once by the document's ``<html>``."""
+    text = etree.tostring(root, encoding="unicode")
+    if text.endswith("/>"):
+        return ""
+    return text[text.index(">") + 1 : text.rindex("</div>")]
+
+
+def _check_xml(content: bytes, name: str) -> None:
+    try:
+        etree.fromstring(content)
+    except etree.XMLSyntaxError as exc:
+        raise EditionsError(f"template gives broken XHTML: {exc}", name) from None
+
+
+class _Rebuilder:
+    """Copy a fragment into the XHTML namespace, fixing what the EPUB needs on the way."""
+
+    def __init__(self, images: _Images, article: Article, ids: set[str], *, shift_headings: bool) -> None:
+        self.images = images
+        self.article = article
+        self.ids = ids
+        self.shift = shift_headings
+
+    def fragment(self, source: etree._Element) -> str:
+        return _serialise_children(self.tree(source))
+
+    def tree(self, source: etree._Element) -> etree._Element:
+        root = _new_root()
+        root.text = source.text
+        for child in source:
+            self._copy(child, root)
+        return root
+
+    def _copy(self, src: Any, parent: etree._Element) -> None:
+        if not isinstance(src.tag, str):
+            _append_text(parent, src.tail)
+            return
+        tag = etree.QName(src).localname.lower() if "}" in src.tag else src.tag.lower()
+        attrs = self._attributes(tag, src)
+        if attrs is None:  # unwrap: keep the content, drop the element
+            _append_text(parent, src.text)
+            for child in src:
+                self._copy(child, parent)
+            _append_text(parent, src.tail)
+            return
+        if tag == "img":
+            resource = self.images.load(src.get("src", ""), self.article)
+            if resource is None:
+                alt = (src.get("alt") or "").strip()
+                _append_text(parent, (f"[{alt}]" if alt else "") + (src.tail or ""))
+                return
+            attrs["src"] = "../" + resource.name
+            if not (src.get("alt") or "").strip():
+                self.images.alt_missing = True
+            attrs.setdefault("alt", "")
+        if self.shift and re.fullmatch(r"h[2-6]", tag):
+            tag = f"h{min(6, int(tag[1]) + 1)}"
+        if tag == "time" and "datetime" not in attrs:
+            tag = "span"
+        element = etree.SubElement(parent, _x(tag), attrs)
+        element.text = src.text
+        for child in src:
+            self._copy(child, element)
+        element.tail = src.tail
+
+    def _attributes(self, tag: str, src: Any) -> dict[str, str] | None:
+        attrs: dict[str, str] = {}
+        for key, value in src.attrib.items():
+            name = str(key)
+            if name in ("epub:type", "ns0:type") or name.endswith("}type") and name.startswith(f"{{{EPUB_NS}"):
+                attrs[EPUB_TYPE] = value
+                continue
+            if name.startswith("{") or ":" in name or name.startswith("xmlns"):
+                continue
+            if name == "lang":
+                attrs["lang"] = attrs[XML_LANG] = value
+            elif name == "dir":
+                if value.lower() in ("ltr", "rtl", "auto"):
+                    attrs["dir"] = value.lower()
+            elif name == "align":
+                if value.lower() in ("left", "right", "center", "justify"):
+                    attrs["class"] = (attrs.get("class", "") + f" align-{value.lower()}").strip()
+            elif name in ("width", "height"):
+                if value.strip().isdigit():
+                    attrs[name] = value.strip()
+            elif name == "cite":
+                url = _web_url(value)
+                if url:
+                    attrs["cite"] = url
+            elif name == "datetime":
+                if _TIME.match(value.strip()):
+                    attrs["datetime"] = value.strip()
+            elif name == "href":
+                href = self._href(value)
+                if href is None:
+                    return None
+                attrs["href"] = href
+            elif name == "class" and "class" in attrs:
+                attrs["class"] = f"{value} {attrs['class']}"
+            else:
+                attrs[name] = value
+        if tag == "a" and "href" not in attrs:
+            return None
+        return attrs
+
+    def _href(self, value: str) -> str | None:
+        value = value.strip()
+        if value.startswith("#"):
+            return value if value[1:] in self.ids else None
+        if value.lower().startswith("mailto:"):
+            return value
+        return _web_url(value)
+
+
+def _append_text(parent: etree._Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+# ---------------------------------------------------------------------------------------------
+# Fonts
+
+
+@dataclass(frozen=True)
+class _Font:
+    path: Path
+    family: str
+    weight: int
+    italic: bool
+    licence: Path | None
+
+
+def _bundled_fonts(style: Style) -> list[_Font]:
+    """The style's serif text fonts (``fonts/*.ttf|otf``), first style in the chain that has any, main family first."""
+    from PIL import ImageFont
+
+    for folder in style.folders:
+        fonts_dir = folder / "fonts"
+        if not fonts_dir.is_dir():
+            continue
+        found = []
+        for path in sorted(fonts_dir.iterdir()):
+            if path.suffix.lower() not in FONT_TYPES:
+                continue
+            try:
+                family, style_name = ImageFont.truetype(str(path), 12).getname()
+            except OSError:
+                continue
+            lower = (style_name or "").lower()
+            weight = 700 if "bold" in lower and "semi" not in lower else 400
+            italic = "italic" in lower or "oblique" in lower
+            found.append(_Font(path, family or path.stem, weight, italic, _licence_for(path, family or "")))
+        if found:
+            mono = [f for f in found if "mono" in f.family.lower()]
+            text = [f for f in found if f not in mono]
+            return text + mono
+    return []
+
+
+def _licence_for(path: Path, family: str) -> Path | None:
+    folder = path.parent
+    compact = family.replace(" ", "").lower()
+    for candidate in sorted(folder.iterdir()):
+        if candidate.suffix.lower() in (".txt", ".md") and candidate.is_file():
+            stem = candidate.stem.lower()
+            if compact and compact in stem.replace("-", "").replace("_", ""):
+                return candidate
+    for name in ("OFL.txt", "LICENSE.txt", "LICENSE"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _font_css(fonts: list[_Font], css: str, documents: Sequence[_Document]) -> tuple[str, list[_Resource]]:
+    """``@font-face`` rules for the fonts the book needs, and the font files (unmodified) with their licences.
+
+    The fonts are packed whole: subsetting an OFL font with Reserved Font Names would make a Modified
+    Version that may not keep its name. Monospaced fonts are packed only when the text has code.
+    """
+    text_family = fonts[0].family
+    has_code = any(re.search(rb"<(code|pre|kbd|samp)[\s>]", d.content) for d in documents)
+    chosen = [f for f in fonts if f.family == text_family or (has_code and "mono" in f.family.lower())]
+    resources: list[_Resource] = []
+    rules = []
+    licences: dict[Path, None] = {}
+    for font in chosen:
+        name = f"fonts/{font.path.name}"
+        uid = "font-" + re.sub(r"[^A-Za-z0-9]+", "-", font.path.stem).strip("-").lower()
+        resources.append(_Resource(name, FONT_TYPES[font.path.suffix.lower()], font.path.read_bytes(), uid))
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{font.family}";\n'
+            f"  font-style: {'italic' if font.italic else 'normal'};\n"
+            f"  font-weight: {font.weight};\n"
+            f'  src: url("../{name}");\n'
+            "}"
+        )
+        if font.licence:
+            licences[font.licence] = None
+    for licence in licences:
+        uid = "licence-" + re.sub(r"[^A-Za-z0-9]+", "-", licence.stem).strip("-").lower()
+        resources.append(_Resource(f"fonts/{licence.name}", "text/plain", licence.read_bytes(), uid))
+    mono = next((f.family for f in chosen if "mono" in f.family.lower()), None)
+    use = [f'body {{ font-family: "{text_family}", serif; }}']
+    if mono:
+        use.append(f'code, pre, kbd, samp {{ font-family: "{mono}", monospace; }}')
+    header = "/* Embedded fonts (make-epub --embed-fonts) */\n" + "\n".join(rules) + "\n"
+    return header + css + "\n" + "\n".join(use) + "\n", resources
+
+
+# ---------------------------------------------------------------------------------------------
+# The cover
+
+
+@dataclass(frozen=True)
+class CoverLook:
+    background: str = "#f3ede2"
+    text: str = "#1c1b19"
+    muted: str = "#5f5a52"
+    accent: str = "#9b1c1c"
+
+
+def cover_look(style: Style) -> CoverLook:
+    """The cover's colours from the style's CSS custom properties.
+
+    ``--cover-background``, ``--cover-text``, ``--cover-muted`` and ``--cover-accent`` win; else
+    ``--text``, ``--muted`` and ``--accent`` (the last definition in the style chain counts).
+    """
+    css = style.css("epub")
+    found: dict[str, str] = {}
+    for name, value in re.findall(r"--([\w-]+)\s*:\s*([^;}]+)", css):
+        found[name] = value.strip()
+
+    def pick(*names: str, default: str) -> str:
+        for name in names:
+            value = found.get(name)
+            if value and re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?|[a-zA-Z]+|rgba?\([^)]*\)", value):
+                return value
+        return default
+
+    base = CoverLook()
+    return CoverLook(
+        background=pick("cover-background", default=base.background),
+        text=pick("cover-text", "text", default=base.text),
+        muted=pick("cover-muted", "muted", default=base.muted),
+        accent=pick("cover-accent", "accent", default=base.accent),
+    )
+
+
+def cover_text(edition: Edition) -> str:
+    """What the drawn cover says, as one line (the cover image's ``alt`` text)."""
+    parts = [edition.title]
+    if edition.subtitle:
+        parts.append(edition.subtitle)
+    if edition.editor:
+        parts.append(f"{i18n.label('edited_by', edition.lang)} {edition.editor}")
+    imprint = ", ".join(p for p in (edition.publisher, i18n.format_date(edition.date, edition.lang)) if p)
+    if imprint:
+        parts.append(imprint)
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def _cover_fonts(style: Style) -> dict[str, Path | None]:
+    fonts = [f for f in _bundled_fonts(style) if "mono" not in f.family.lower()]
+    family = fonts[0].family if fonts else None
+    chosen: dict[str, Path | None] = {"regular": None, "italic": None, "bold": None}
+    for font in fonts:
+        if font.family != family:
+            continue
+        key = "bold" if font.weight >= 700 and not font.italic else "italic" if font.italic and font.weight < 700 else None
+        if font.weight < 700 and not font.italic:
+            key = "regular"
+        if key and chosen[key] is None:
+            chosen[key] = font.path
+    if chosen["regular"] is None:
+        chosen["regular"] = _system_serif()
+    chosen["bold"] = chosen["bold"] or chosen["regular"]
+    chosen["italic"] = chosen["italic"] or chosen["regular"]
+    return chosen
+
+
+def _system_serif() -> Path | None:
+    for folder in ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts"):
+        for name in ("DejaVuSerif.ttf", "NotoSerif-Regular.ttf", "Georgia.ttf", "georgia.ttf"):
+            hits = sorted(Path(folder).rglob(name)) if Path(folder).is_dir() else []
+            if hits:
+                return hits[0]
+    return None
+
+
+def draw_cover(edition: Edition, style: Style) -> bytes:
+    """A 1600 × 2560 PNG cover in the style's colours and fonts: title, subtitle, editor, publisher, date."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    look = cover_look(style)
+    fonts = _cover_fonts(style)
+    width, height = COVER_SIZE
+    margin = 170
+    inner = width - 2 * margin
+    image = Image.new("RGB", COVER_SIZE, look.background)
+    draw = ImageDraw.Draw(image)
+
+    def font(kind: str, size: int) -> Any:
+        path = fonts[kind]
+        if path is None:
+            return ImageFont.load_default(size)
+        return ImageFont.truetype(str(path), size)
+
+    # Frame: a heavy rule and a hairline at the head and the foot.
+    for top in (200, height - 200 - 34):
+        heavy, hair = (top, top + 22), (top + 30, top + 34)
+        if top > height / 2:
+            heavy, hair = (top + 12, top + 34), (top, top + 4)
+        draw.rectangle((margin, heavy[0], width - margin, heavy[1]), fill=look.accent)
+        draw.rectangle((margin, hair[0], width - margin, hair[1]), fill=look.accent)
+
+    # Title: as large as fits in at most six balanced lines.
+    title_box = (inner, 1150)
+    size, lines = _fit(edition.title, lambda s: font("bold", s), title_box, sizes=range(210, 69, -6), max_lines=7)
+    title_font = font("bold", size)
+    y = 420
+    y = _draw_lines(draw, lines, title_font, look.text, width, y, leading=1.1)
+
+    if edition.subtitle:
+        y += int(size * 0.45)
+        sub_size, sub_lines = _fit(
+            edition.subtitle, lambda s: font("italic", s), (inner, 520), sizes=range(84, 41, -4), max_lines=5
+        )
+        y = _draw_lines(draw, sub_lines, font("italic", sub_size), look.muted, width, y, leading=1.22)
+    y += 70
+    draw.rectangle((width / 2 - 110, y, width / 2 + 110, y + 8), fill=look.accent)
+
+    if edition.editor:
+        y += 90
+        line = f"{i18n.label('edited_by', edition.lang)} {edition.editor}"
+        ed_size, ed_lines = _fit(line, lambda s: font("regular", s), (inner, 300), sizes=range(64, 35, -4), max_lines=3)
+        _draw_lines(draw, ed_lines, font("regular", ed_size), look.text, width, y, leading=1.25)
+
+    # Imprint at the foot: publisher in spaced capitals, the date under it.
+    bottom = height - 330
+    date = i18n.format_date(edition.date, edition.lang) if edition.date else ""
+    if date:
+        date_font = font("italic", 58)
+        _draw_lines(draw, [date], date_font, look.muted, width, bottom - _line_height(date_font, 1.0), leading=1.0)
+        bottom -= _line_height(date_font, 1.0) + 28
+    if edition.publisher:
+        publisher = edition.publisher.upper()
+        pub_size = 56
+        tracking = 0.12
+        while pub_size > 30 and _tracked_length(font("regular", pub_size), publisher, tracking) > inner:
+            pub_size -= 2
+        pub_font = font("regular", pub_size)
+        length = _tracked_length(pub_font, publisher, tracking)
+        top = bottom - _line_height(pub_font, 1.0)
+        if length <= inner:
+            _draw_tracked(draw, publisher, pub_font, look.text, (width - length) / 2, top, tracking)
+        else:
+            _draw_lines(draw, _wrap(publisher, pub_font, inner), pub_font, look.text, width, top, leading=1.2)
+
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _line_height(font: Any, leading: float) -> int:
+    return int(round(font.size * leading))
+
+
+def _draw_lines(draw: Any, lines: Iterable[str], font: Any, fill: str, width: int, y: int, *, leading: float) -> int:
+    ascent, _descent = font.getmetrics()
+    step = _line_height(font, leading)
+    for line in lines:
+        length = font.getlength(line)
+        draw.text(((width - length) / 2, y + ascent), line, font=font, fill=fill, anchor="ls")
+        y += step
+    return y
+
+
+def _tracked_length(font: Any, text: str, tracking: float) -> float:
+    return font.getlength(text) + tracking * font.size * max(0, len(text) - 1)
+
+
+def _draw_tracked(draw: Any, text: str, font: Any, fill: str, x: float, y: int, tracking: float) -> None:
+    ascent, _descent = font.getmetrics()
+    for index, char in enumerate(text):
+        draw.text((x, y + ascent), char, font=font, fill=fill, anchor="ls")
+        # Advance by the kerned width of the pair so letter pairs keep their spacing.
+        pair = text[index : index + 2]
+        advance = font.getlength(pair) - (font.getlength(pair[1:]) if len(pair) > 1 else 0)
+        x += advance + tracking * font.size
+
+
+def _wrap(text: str, font: Any, width: float) -> list[str]:
+    """Greedy wrap, then narrow the measure while the line count holds, for evenly balanced lines."""
+
+    def greedy(measure: float) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            candidate = f"{current} {word}" if current else word
+            if current and font.getlength(candidate) > measure:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        if current:
+            lines.append(current)
+        return lines
+
+    lines = greedy(width)
+    if len(lines) < 2:
+        return lines
+    low, high = max(font.getlength(w) for w in text.split()), width
+    while high - low > 2:
+        middle = (low + high) / 2
+        if len(greedy(middle)) == len(lines):
+            high = middle
+        else:
+            low = middle
+    return greedy(high)
+
+
+def _fit(
+    text: str, make_font: Any, box: tuple[int, int], *, sizes: Iterable[int], max_lines: int
+) -> tuple[int, list[str]]:
+    """The largest size at which ``text`` wraps into ``box`` in at most ``max_lines`` lines."""
+    size, lines = 0, [text]
+    for size in sizes:
+        font = make_font(size)
+        if max((font.getlength(w) for w in text.split()), default=0) > box[0]:
+            continue
+        lines = _wrap(text, font, box[0])
+        if len(lines) <= max_lines and len(lines) * _line_height(font, 1.1) <= box[1]:
+            return size, lines
+    font = make_font(size)
+    return size, _break_long_words(_wrap(text, font, box[0]), font, box[0])[: max_lines + 2]
+
+
+def _break_long_words(lines: list[str], font: Any, width: float) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        while font.getlength(line) > width and len(line) > 1:
+            cut = len(line)
+            while cut > 1 and font.getlength(line[:cut]) > width:
+                cut -= 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Packaging
+
+
+class _XhtmlItem(epub.EpubHtml):
+    """An XHTML document rendered by our templates: ebooklib must not re-parse it (it would reformat text)."""
+
+    def get_content(self, default: bytes | None = None) -> bytes:
+        return bytes(self.content)
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with our NCX and a package element that declares its language."""
+
+    def __init__(self, name: Any, book: epub.EpubBook, options: dict[str, Any], ncx: bytes, lang: str) -> None:
+        super().__init__(name, book, options)
+        self._ncx = ncx
+        self._lang = lang
+
+    def _get_ncx(self) -> bytes:
+        return self._ncx
+
+    def _write_opf(self) -> None:
+        root = etree.Element(
+            "package",
+            {"xmlns": epub.NAMESPACES["OPF"], "unique-identifier": self.book.IDENTIFIER_ID, "version": "3.0"},
+        )
+        root.set(XML_LANG, self._lang)
+        self._write_opf_metadata(root)
+        ncx_id = self._write_opf_manifest(root)
+        self._write_opf_spine(root, ncx_id)
+        self._write_opf_file(root)
+
+
+def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite ebooklib's zip: ``mimetype`` first and stored, fixed order, timestamps and permissions."""
+    stamp = max(when, ZIP_EPOCH).astimezone(dt.timezone.utc)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = ["mimetype", *[n for n in names if n != "mimetype"]]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                target.writestr(info, b"application/epub+zip")
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()
+
+
+__all__ = ["build_datetime", "cover_look", "cover_text", "draw_cover", "epub_identifier", "make_epub", "render_epub"]

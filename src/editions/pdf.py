@@ -1,0 +1,547 @@
+"""The PDF stage: an edition in, a print-ready PDF pamphlet out (rendered by WeasyPrint).
+
+In: an :class:`~editions.model.Edition`, a style (name or :class:`~editions.styles.Style`), a
+paper size, an optional body font size and the open-right option. Out: a PDF file (written
+atomically; by default ``dist/<edition-slug>.pdf``) and a :class:`PdfResult` with its path and
+page count; with ``keep_html`` also the complete print HTML beside it (``<stem>.print.html``),
+which the ``weasyprint`` command renders as is.
+
+The print HTML is the same template as the HTML edition (``medium="print"``) with, around the
+style's print CSS, two generated blocks: the page geometry (paper size, margins wider on the
+binding side, a body size and measure suited to the paper) *before* the style's CSS, so a style
+may change it, and the user's explicit choices (``--paper``, ``--font-size``, ``--open-right``)
+*after* it, so they win. Relative ``url()`` references in the style's CSS become absolute
+``file:`` URLs, and a ``<base>`` element points at the edition's folder, so the HTML renders the
+same from wherever it is written.
+
+Resources are fetched only through :class:`RestrictedFetcher`: files under the edition's folder
+and the style's folders, and ``data:`` URIs. No network, no other files, no PDF attachments.
+With ``SOURCE_DATE_EPOCH`` set the output is byte-identical from one build to the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import segno
+from markupsafe import Markup, escape
+
+from .errors import EditionsError
+from .html import default_output, render_html
+from .model import Edition
+from .styles import Style, load_style
+from .textio import atomic_path, write_atomic
+
+log = logging.getLogger("editions")
+
+Progress = Callable[[str], None]
+
+MM_PER_PT = 25.4 / 72
+
+#: Named paper sizes, width and height in millimetres.
+PAPER_SIZES: dict[str, tuple[float, float]] = {
+    "a4": (210.0, 297.0),
+    "a5": (148.0, 210.0),
+    "a6": (105.0, 148.0),
+    "letter": (215.9, 279.4),
+    "half-letter": (139.7, 215.9),
+}
+
+_PAPER_ALIASES = {"halfletter": "half-letter", "half_letter": "half-letter", "statement": "half-letter"}
+_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4}
+_CUSTOM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|in)\s*$", re.IGNORECASE)
+MIN_SIDE_MM, MAX_SIDE_MM = 70.0, 600.0
+MIN_FONT_PT, MAX_FONT_PT = 6.0, 24.0
+
+#: The longest line the default layout sets, in ems of the body size (about 65 characters).
+MAX_MEASURE_EM = 31.0
+#: Below this measure (in ems) text is set ragged right rather than justified.
+JUSTIFY_MIN_EM = 24.0
+
+#: What the restricted fetcher serves from the allowed folders.
+RESOURCE_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .webp .svg .bmp .tif .tiff .ttf .otf .woff .woff2 .css".split()
+)
+
+
+# --- paper ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    """A page size in millimetres; ``name`` is how to say it back to the user."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+
+    @property
+    def css(self) -> str:
+        return f"{_num(self.width_mm)}mm {_num(self.height_mm)}mm"
+
+
+def parse_paper(value: str | PaperSize) -> PaperSize:
+    """``A5``, ``letter``, ``half-letter``, ``140x216mm``, ``5.5x8.5in``… as a :class:`PaperSize`."""
+    if isinstance(value, PaperSize):
+        return value
+    text = (value or "").strip()
+    key = text.lower().replace(" ", "")
+    key = _PAPER_ALIASES.get(key, key)
+    if key in PAPER_SIZES:
+        width, height = PAPER_SIZES[key]
+        name = key.upper() if key.startswith("a") else key
+        return PaperSize(name, width, height)
+    match = _CUSTOM.match(text)
+    if not match:
+        names = ", ".join(n.upper() if n.startswith("a") else n for n in PAPER_SIZES)
+        raise EditionsError(
+            f"unknown paper size '{value}' (use {names}, or WIDTHxHEIGHT in mm, cm or in, e.g. 140x216mm)"
+        )
+    factor = _UNITS_MM[match.group(3).lower()]
+    width = float(match.group(1).replace(",", ".")) * factor
+    height = float(match.group(2).replace(",", ".")) * factor
+    for side in (width, height):
+        if not MIN_SIDE_MM <= side <= MAX_SIDE_MM:
+            raise EditionsError(
+                f"paper size '{value}' out of range: each side must be between "
+                f"{_num(MIN_SIDE_MM)} and {_num(MAX_SIDE_MM)} mm"
+            )
+    return PaperSize(f"{_num(width)}x{_num(height)}mm", round(width, 3), round(height, 3))
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Where the text goes on a page: margins in mm (``inner`` is the binding side), body size in pt."""
+
+    paper: PaperSize
+    font_size_pt: float
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+
+    @property
+    def text_width(self) -> float:
+        return self.paper.width_mm - self.inner - self.outer
+
+    @property
+    def text_height(self) -> float:
+        return self.paper.height_mm - self.top - self.bottom
+
+    @property
+    def measure_em(self) -> float:
+        """The line length in ems of the body size."""
+        return self.text_width / (self.font_size_pt * MM_PER_PT)
+
+    @property
+    def justify(self) -> bool:
+        return self.measure_em >= JUSTIFY_MIN_EM
+
+
+def default_font_size(paper: PaperSize) -> float:
+    """The body size for a paper: 9 pt on A6, about 10 pt on A5, 12 pt on A4 and letter."""
+    size = 9.0 + (paper.width_mm - 105.0) * 3.0 / 105.0
+    return round(min(12.5, max(8.5, size)) * 4) / 4
+
+
+def page_geometry(paper: str | PaperSize, font_size: float | None = None) -> PageGeometry:
+    """Margins for ``paper``: a measure of at most :data:`MAX_MEASURE_EM`, the binding side wider."""
+    size = parse_paper(paper)
+    pt = float(font_size) if font_size is not None else default_font_size(size)
+    if not MIN_FONT_PT <= pt <= MAX_FONT_PT:
+        raise EditionsError(f"font size {_num(pt)} pt out of range ({_num(MIN_FONT_PT)} to {_num(MAX_FONT_PT)} pt)")
+    outer_min = 0.09 * size.width_mm
+    inner_min = 1.25 * outer_min
+    text_width = min(size.width_mm - inner_min - outer_min, MAX_MEASURE_EM * pt * MM_PER_PT)
+    spare = size.width_mm - text_width
+    inner = spare * 5 / 9
+    return PageGeometry(
+        paper=size,
+        font_size_pt=pt,
+        top=round(0.075 * size.height_mm, 2),
+        bottom=round(0.095 * size.height_mm, 2),
+        inner=round(inner, 2),
+        outer=round(spare - inner, 2),
+    )
+
+
+def geometry_css(geometry: PageGeometry) -> str:
+    """The page geometry block placed *before* the style's CSS (a style may override it)."""
+    g = geometry
+    return "\n".join(
+        [
+            "/* editions: page geometry for the paper (before the style's CSS, which may change it) */",
+            ":root {",
+            f"  --paper-width: {_num(g.paper.width_mm)}mm;",
+            f"  --paper-height: {_num(g.paper.height_mm)}mm;",
+            f"  --text-width: {_num(g.text_width)}mm;",
+            f"  --text-height: {_num(g.text_height)}mm;",
+            f"  --body-size: {_num(g.font_size_pt)}pt;",
+            f"  --body-align: {'justify' if g.justify else 'left'};",
+            "}",
+            f"@page {{ size: {g.paper.css}; margin: {_num(g.top)}mm {_num(g.outer)}mm {_num(g.bottom)}mm {_num(g.inner)}mm; }}",
+            f"@page :left {{ margin-left: {_num(g.outer)}mm; margin-right: {_num(g.inner)}mm; }}",
+            f"@page :right {{ margin-left: {_num(g.inner)}mm; margin-right: {_num(g.outer)}mm; }}",
+            "",
+        ]
+    )
+
+
+def options_css(geometry: PageGeometry, *, font_size: float | None, open_right: bool) -> str:
+    """The user's explicit choices, placed *after* the style's CSS so they win."""
+    lines = [
+        "/* editions: the options of this build (after the style's CSS) */",
+        f"@page {{ size: {geometry.paper.css}; }}",
+    ]
+    if font_size is not None:
+        lines.append(f":root {{ --body-size: {_num(geometry.font_size_pt)}pt; }}")
+        lines.append(f"html {{ font-size: {_num(geometry.font_size_pt)}pt; }}")
+    if open_right:
+        lines.append("article.article { break-before: right; }")
+    return "\n".join(lines) + "\n"
+
+
+def _num(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# --- style CSS with absolute URLs ------------------------------------------------------------
+
+_CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]*)(?P=q)\s*\)""")
+
+
+def style_css(style: Style, medium: str = "print") -> str:
+    """The style's CSS for ``medium`` (as :meth:`Style.css`) with relative ``url()``\\ s made absolute.
+
+    A relative URL is resolved from the folder of the CSS file that holds it (standard CSS), and
+    if no file is there, through the style chain (:meth:`Style.find`), so a derived style can
+    replace a font or image of the base style by giving the same path.
+    """
+    parts = []
+    for folder in reversed(style.folders):
+        for name in ("common.css", f"{medium}.css"):
+            css_file = folder / "css" / name
+            if css_file.is_file():
+                text = css_file.read_text(encoding="utf-8")
+                parts.append(f"/* {folder.name}/css/{name} */\n" + _absolute_urls(text, css_file, style))
+    return "\n".join(parts)
+
+
+def _absolute_urls(css: str, css_file: Path, style: Style) -> str:
+    def replace(match: re.Match[str]) -> str:
+        url = match.group("url").strip()
+        if not url or url.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+            return match.group(0)
+        relative = unquote(url.split("#", 1)[0].split("?", 1)[0])
+        candidate = (css_file.parent / relative).resolve()
+        if not candidate.is_file():
+            found = style.find(str(Path(relative.lstrip("./"))).replace("../", ""))
+            if found is not None:
+                candidate = found.resolve()
+        return f'url("{candidate.as_uri()}")'
+
+    return _CSS_URL.sub(replace, css)
+
+
+# --- restricted fetching ---------------------------------------------------------------------
+
+
+def _url_fetcher_base() -> type:
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher
+
+
+class RestrictedFetcher(_url_fetcher_base()):  # type: ignore[misc]
+    """A WeasyPrint URL fetcher that serves only what an edition may use.
+
+    Allowed: ``data:`` URIs, and ``file:`` URLs of regular files under one of ``roots`` (after
+    resolving ``..`` and symbolic links), or listed in ``files``, whose suffix is an image, font
+    or stylesheet type, with no hidden path component. Everything else (``http:``, ``https:``,
+    ``ftp:``, other files) is refused without being touched; refused URLs are kept in
+    :attr:`refused`.
+    """
+
+    def __init__(self, roots: Iterable[Path], files: Iterable[Path] = ()) -> None:
+        super().__init__(timeout=5, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
+        self.roots: tuple[Path, ...] = tuple(dict.fromkeys(Path(r).resolve() for r in roots))
+        self.files: frozenset[Path] = frozenset(Path(f).resolve() for f in files)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.allowed_path(url)
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+        self.refused.append(url)
+        raise ValueError(f"refused {_short(url)}: only files in the edition's folder and the style's folders may be used")
+
+    def allowed_path(self, url: str) -> Path | None:
+        """The local file a ``file:`` URL names, if it may be read; else ``None``."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        raw = Path(url2pathname(unquote(parts.path)))
+        try:
+            path = raw.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not path.is_file() or path.suffix.lower() not in RESOURCE_SUFFIXES:
+            return None
+        if path in self.files:
+            return path
+        for root in self.roots:
+            if path.is_relative_to(root):
+                inside = path.relative_to(root).parts
+                if not any(part.startswith(".") for part in inside):
+                    return path
+        return None
+
+
+def _short(url: str, limit: int = 80) -> str:
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+# --- QR codes ---------------------------------------------------------------------------------
+
+
+def qr_svg(url: str) -> Markup:
+    """A vector QR code for ``url`` as inline SVG, 20 to 30 mm wide depending on its density."""
+    code = segno.make(url, micro=False, error="m", boost_error=False)
+    border = 2
+    modules = code.symbol_size(border=border)[0]
+    size_mm = min(30.0, max(20.0, modules * 0.5))
+    scale = size_mm / modules
+    svg = code.svg_inline(scale=round(scale, 4), unit="mm", border=border, svgclass="qr-code", lineclass=None)
+    label = escape(url)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _resolve_style(edition: Edition, style: Style | str | None) -> Style:
+    if isinstance(style, Style):
+        return style
+    return load_style(style or edition.style, edition.root)
+
+
+def _keywords(edition: Edition) -> list[str]:
+    seen: dict[str, None] = {}
+    for article in edition.articles:
+        for tag in article.tags:
+            if tag.strip():
+                seen.setdefault(tag.strip(), None)
+    return list(seen)
+
+
+def _base_url(edition: Edition) -> str | None:
+    if edition.root is None:
+        return None
+    return edition.root.resolve().as_uri() + "/"
+
+
+def render_print_html(
+    edition: Edition,
+    *,
+    style: Style | str | None = None,
+    paper: str | PaperSize = "A5",
+    font_size: float | None = None,
+    open_right: bool = False,
+) -> str:
+    """The complete print HTML for ``edition``, renderable as is by WeasyPrint (or the ``weasyprint`` command)."""
+    resolved = _resolve_style(edition, style)
+    geometry = page_geometry(paper, font_size)
+    css = "\n".join(
+        [
+            geometry_css(geometry),
+            style_css(resolved, "print"),
+            options_css(geometry, font_size=font_size, open_right=open_right),
+        ]
+    )
+    printed = edition
+    if not edition.description and edition.subtitle:
+        printed = edition.replace(description=edition.subtitle)
+    extra: dict[str, Any] = {
+        "css": Markup(css),
+        "qr": qr_svg,
+        "keywords": _keywords(edition),
+        "base_url": _base_url(edition),
+        "paper": geometry.paper,
+        "geometry": geometry,
+        "open_right": open_right,
+    }
+    if edition.cover is not None:
+        extra["cover_image"] = Path(edition.cover).resolve().as_uri()
+    return render_html(printed, style=resolved, medium="print", extra=extra)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """What :func:`make_pdf` wrote."""
+
+    path: Path
+    pages: int
+    html_path: Path | None = None
+
+
+class _Reporter:
+    """Passes progress messages on once a build has taken longer than ``delay`` seconds."""
+
+    def __init__(self, progress: Progress | None, delay: float = 1.5, interval: float = 1.0) -> None:
+        self.progress = progress
+        self.start = time.monotonic()
+        self.delay = delay
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, message: str, *, throttle: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self.start < self.delay:
+            return
+        if throttle and now - self.last < self.interval:
+            return
+        self.last = now
+        self.progress(message)
+
+
+class _WeasyLog(logging.Handler):
+    """Collects WeasyPrint's warnings and errors during a build; turns layout steps into progress."""
+
+    _PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)$")
+    _AGAIN = re.compile(r"Step 5 - Creating layout - Repagination #(\d+)")
+
+    def __init__(self, report: _Reporter) -> None:
+        super().__init__(level=logging.INFO)
+        self.report = report
+        self.problems: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            self.problems.append(message)
+            return
+        if page := self._PAGE.match(message):
+            self.report(f"laying out page {page.group(1)}…", throttle=True)
+        elif again := self._AGAIN.match(message):
+            self.report(f"laying out again to settle page numbers (pass {int(again.group(1)) + 1})…")
+
+
+@contextlib.contextmanager
+def _captured_weasyprint_log(report: _Reporter) -> Iterator[_WeasyLog]:
+    """Route WeasyPrint's log records to one handler for the duration of a build (then restore)."""
+    logger = logging.getLogger("weasyprint")
+    progress_logger = logging.getLogger("weasyprint.progress")
+    handler = _WeasyLog(report)
+    saved = (logger.propagate, progress_logger.level)
+    logger.addHandler(handler)
+    logger.propagate = False
+    if report.progress is not None:
+        progress_logger.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, level = saved
+        progress_logger.setLevel(level)
+
+
+def _finish_pdf(document: Any, pdf: Any) -> None:
+    """Open with the outline shown, pages as spreads (the cover alone) and the title in the window bar."""
+    import pydyf
+
+    pdf.catalog["PageMode"] = "/UseOutlines"
+    pdf.catalog["PageLayout"] = "/TwoPageRight"
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+
+
+def _strip_attachments(document: Any) -> None:
+    """No file is ever embedded: drop ``<link rel=attachment>`` files and ``<a rel=attachment>`` links."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def render_document(
+    html: str,
+    *,
+    base_url: str | None,
+    roots: Sequence[Path],
+    files: Sequence[Path] = (),
+    progress: Progress | None = None,
+) -> tuple[Any, list[str]]:
+    """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document`` and the problems it logged."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    report = progress if isinstance(progress, _Reporter) else _Reporter(progress)
+    fetcher = RestrictedFetcher(roots, files)
+    with _captured_weasyprint_log(report) as handler:
+        font_config = FontConfiguration()
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_config, attachments=None, pdf_identifier=True
+        )
+        _strip_attachments(document)
+    return document, handler.problems
+
+
+def _write_document(document: Any, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        document.write_pdf(tmp, finisher=_finish_pdf, attachments=None, pdf_identifier=True)
+
+
+def make_pdf(
+    edition: Edition,
+    out: str | Path | None = None,
+    *,
+    style: Style | str | None = None,
+    paper: str | PaperSize = "A5",
+    font_size: float | None = None,
+    open_right: bool = False,
+    keep_html: bool = False,
+    progress: Progress | None = None,
+) -> PdfResult:
+    """Write the edition as a print-ready PDF (see the module docstring) and say where and how long."""
+    report = _Reporter(progress)
+    resolved = _resolve_style(edition, style)
+    target = Path(out) if out else default_output(edition, ".pdf")
+    if target.exists() and target.is_dir():
+        raise EditionsError("is a folder; give a file name for the PDF", target)
+    report(f"rendering {len(edition.articles)} article(s)…")
+    html = render_print_html(edition, style=resolved, paper=paper, font_size=font_size, open_right=open_right)
+    roots = [*resolved.roots]
+    if edition.root is not None:
+        roots.insert(0, edition.root)
+    files = [edition.cover] if edition.cover is not None else []
+    document, problems = render_document(html, base_url=_base_url(edition), roots=roots, files=files, progress=report)
+    for problem in problems:
+        log.warning("%s", problem)
+    pages = len(document.pages)
+    report(f"writing {pages} pages to {target}…")
+    _write_document(document, target)
+    html_path = None
+    if keep_html:
+        html_path = write_atomic(target.with_name(f"{target.stem}.print.html"), html)
+    return PdfResult(path=target, pages=pages, html_path=html_path)

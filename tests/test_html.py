@@ -1,0 +1,122 @@
+"""The HTML stage: markup contract, golden output, footnotes, escaping, styles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from editions import EditionsError, build_edition, load_edition, make_html, render_html
+from editions.model import Article, Source
+
+DATA = Path(__file__).parent / "data" / "small"
+
+
+@pytest.fixture(scope="module")
+def small_html() -> str:
+    return render_html(load_edition([DATA]))
+
+
+def test_golden_small_edition(small_html: str, golden) -> None:
+    golden("html/small-edition.html", small_html)
+
+
+def test_markup_contract(small_html: str) -> None:
+    doc = lxml.html.document_fromstring(small_html)
+    assert doc.get("lang") == "en"
+    articles = doc.findall(".//article")
+    assert len(articles) == 2
+    assert articles[0].get("lang") is None
+    assert articles[1].get("lang") == "fr"
+    for article in articles:
+        assert len(article.findall(".//h1")) == 1
+        assert article.find_class("byline")
+        assert article.find_class("source")
+    assert [h.text_content() for h in articles[0].findall(".//h2")] == ["How they won"]
+    times = doc.findall(".//article//time")
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", t.get("datetime")) for t in times)
+    nav = doc.find(".//nav")
+    assert nav is not None and len(nav.findall(".//li")) == 2
+    source = articles[0].find_class("source")[0]
+    assert "Originally published in The Organizer, February 12, 2024." in " ".join(source.text_content().split())
+    assert source.find(".//a").get("href") == "https://example.org/strike-wins"
+    assert "Reprinted with permission." in source.text_content()
+
+
+def test_css_is_inlined_and_nothing_is_fetched(small_html: str) -> None:
+    assert "<style>" in small_html
+    assert "<link" not in small_html and "<script" not in small_html
+
+
+def test_footnotes_link_both_ways(small_html: str) -> None:
+    doc = lxml.html.document_fromstring(small_html)
+    ref = doc.get_element_by_id("strike-wins-a-raise-ref1")
+    note = doc.get_element_by_id("strike-wins-a-raise-fn1")
+    assert ref.find("a").get("href") == "#strike-wins-a-raise-fn1"
+    assert "According to the union" in note.text_content()
+    assert note.find(".//a[@role='doc-backlink']").get("href") == "#strike-wins-a-raise-ref1"
+
+
+def test_dates_and_labels_follow_the_article_language(small_html: str) -> None:
+    doc = lxml.html.document_fromstring(small_html)
+    french = doc.findall(".//article")[1]
+    assert "20 février 2024" in french.text_content()
+    assert "Publié à l’origine dans" in french.text_content()
+
+
+def test_one_article_has_no_contents() -> None:
+    html = render_html(load_edition([DATA / "first.md"]))
+    assert "<nav" not in html
+
+
+def test_metadata_is_escaped_and_never_evaluated() -> None:
+    article = Article(
+        title="{{ 7 * 7 }} <b>bold</b>",
+        body_html="<p>{% if true %}x{% endif %} {{ 7 * 7 }}</p>",
+        source=Source(publication="<script>alert(1)</script>", authors=("{{ config }}",)),
+        slug="x",
+    )
+    html = render_html(build_edition([article], {"title": "{{ 6 * 7 }}"}))
+    assert "{{ 7 * 7 }} &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "{% if true %}x{% endif %} {{ 7 * 7 }}" in html
+    assert "{{ 6 * 7 }}" in html and "42" not in html and "49" not in html
+    assert "<script>alert" not in html
+    assert "{{ config }}" in html
+
+
+def test_make_html_default_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = make_html(load_edition([DATA]))
+    assert path == Path("dist/small-test-edition.html")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_user_template_override(tmp_path: Path) -> None:
+    for name in ("edition.toml", "first.md", "second.md"):
+        (tmp_path / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "_cover.html").write_text(
+        '<header class="cover"><p>Our own cover for {{ edition.title }}</p></header>\n', encoding="utf-8"
+    )
+    html = render_html(load_edition([tmp_path]))
+    assert "Our own cover for Small Test Edition" in html
+    assert "<article" in html
+
+
+def test_style_that_extends_the_default(tmp_path: Path) -> None:
+    style = tmp_path / "styles" / "red"
+    (style / "css").mkdir(parents=True)
+    (style / "style.toml").write_text('name = "red"\nextends = "default"\n', encoding="utf-8")
+    (style / "css" / "screen.css").write_text("h1 { color: red; }\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# Title\n\nText.\n", encoding="utf-8")
+    edition = load_edition([tmp_path / "a.md"])
+    html = render_html(edition, style="red")
+    assert "h1 { color: red; }" in html
+    assert html.index("default/css/screen.css") < html.index("red/css/screen.css")
+
+
+def test_unknown_style() -> None:
+    with pytest.raises(EditionsError, match="unknown style 'nope'"):
+        render_html(load_edition([DATA]), style="nope")
