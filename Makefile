@@ -20,6 +20,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/make-html articles -o dist/sample-edition.html
+	$(BIN)/make-pdf articles -o dist/sample-edition.pdf --impose booklet
+	$(BIN)/make-epub articles -o dist/sample-edition.epub
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import RectangleObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
 
 from editions.errors import EditionsError
 from editions.impose import LAYOUTS, SLUG_MM, ImposeResult, impose, write_note
@@ -474,6 +474,26 @@ def test_rotated_and_cropped_source_pages(reading, tmp_path: Path) -> None:
     assert _sides(out) == HAND_CHECKED[4]
     data = _pixels(out, 1, 20)[2]
     assert not any(data[i] > 200 and data[i + 1] < 80 for i in range(0, len(data), 3))
+
+
+def test_pages_with_split_or_no_content(reading, tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=reading(3))
+    page = writer.pages[0]
+    data = page.get_contents().get_data()
+    cut = data.index(b"\n", len(data) // 2)
+    parts = []
+    for chunk in (data[:cut], data[cut:]):
+        stream = DecodedStreamObject()
+        stream.set_data(chunk)
+        parts.append(writer._add_object(stream))
+    page[NameObject("/Contents")] = ArrayObject(parts)
+    writer.insert_blank_page(index=1)  # a page with no /Contents at all
+    source = tmp_path / "odd.pdf"
+    writer.write(source)
+    out = tmp_path / "booklet.pdf"
+    impose(source, out)
+    assert _sides(out) == [(3, 1), (None, 2)]  # markers: PAGE-001, (blank), PAGE-002, PAGE-003
+    _qpdf_check(out)
 
 
 # --------------------------------------------------------------------------- the file

@@ -202,10 +202,10 @@ class _Images:
     by_digest: dict[str, _Resource] = field(default_factory=dict)
     alt_missing: bool = False
 
-    def add(self, data: bytes, label: str) -> _Resource | None:
+    def add(self, data: bytes, label: str, stem: str = "image") -> _Resource | None:
         from PIL import Image, UnidentifiedImageError
 
-        digest = hashlib.sha256(data).hexdigest()[:16]
+        digest = hashlib.sha256(data).hexdigest()
         if digest in self.by_digest:
             return self.by_digest[digest]
         try:
@@ -219,7 +219,12 @@ class _Images:
             log.warning("%s: not an image the EPUB can hold; left out", label)
             return None
         media_type, ext = IMAGE_TYPES[kind]
-        resource = _Resource(f"images/{digest}.{ext}", media_type, data, f"img-{digest}")
+        base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "image"
+        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {"cover"}
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        resource = _Resource(f"images/{name}.{ext}", media_type, data, f"image-{name}")
         self.by_digest[digest] = resource
         return resource
 
@@ -236,7 +241,7 @@ class _Images:
                 data = base64.b64decode("".join(match.group(1).split()), validate=True)
             except (binascii.Error, ValueError):
                 return None
-            return self.add(data, f"{_where(article)}: embedded image")
+            return self.add(data, f"{_where(article)}: embedded image", f"{article.slug}-image")
         if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
             log.warning("%s: remote image %s left out of the EPUB (EPUB images must be inside the book)",
                         _where(article), src)  # fmt: skip
@@ -258,7 +263,7 @@ class _Images:
         except OSError:
             log.warning("%s: image %s not found; left out", _where(article), src)
             return None
-        return self.add(data, f"{_where(article)}: {src}")
+        return self.add(data, f"{_where(article)}: {src}", candidate.stem)
 
 
 def _where(article: Article) -> str:
@@ -320,6 +325,7 @@ class _Builder:
             "generator": f"editions {__version__}",
             "build_date": self.when.date(),
             "promos": _promos(edition),
+            "contact": _contact(edition.contact),
             "fonts": [f.family for f in fonts[:1]],
         }
         documents = [
@@ -401,16 +407,10 @@ class _Builder:
     def _note(self, note: Any, article: Article, ids: set[str]) -> str:
         source = lxml.html.fragment_fromstring(str(note.html) or "", create_parent="div")
         rebuild = _Rebuilder(self.images, article, ids, shift_headings=False)
-        root = rebuild.tree(source)
-        blocks = [child for child in root if isinstance(child.tag, str)]
-        if not blocks or (root.text or "").strip() or any(not _is_block(b) for b in blocks):
-            paragraph = etree.Element(_x("p"))
-            paragraph.text = root.text
-            root.text = None
-            for child in list(root):
-                paragraph.append(child)
-            root.append(paragraph)
-            blocks = [paragraph]
+        root = _blockify(rebuild.tree(source))
+        blocks = list(root)
+        if not blocks:
+            blocks = [etree.SubElement(root, _x("p"))]
         first, last = blocks[0], blocks[-1]
         if first.tag != _x("p"):
             first = etree.Element(_x("p"))
@@ -560,7 +560,7 @@ class _Builder:
             if prop == "schema:accessibilitySummary" and i18n.primary(self.lang) != "en":
                 attrs[XML_LANG] = "en"
             book.add_metadata(None, "meta", value, attrs)
-        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+        book.add_metadata(None, "meta", None, {"name": "cover", "content": "cover-image"})
 
         book.add_item(epub.EpubNcx())
         items: dict[str, epub.EpubItem] = {}
@@ -628,6 +628,25 @@ def _description(edition: Edition) -> str:
     return f"{edition.subtitle}: {titles}" if edition.subtitle else titles
 
 
+@dataclass(frozen=True)
+class Contact:
+    """The edition's contact line split around its first e-mail address (which the colophon links)."""
+
+    before: str
+    email: str | None = None
+    after: str = ""
+
+
+def _contact(contact: str | None) -> Contact | None:
+    if not contact:
+        return None
+    text = contact.strip()
+    match = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)
+    if not match:
+        return Contact(text)
+    return Contact(text[: match.start()], match.group(0), text[match.end() :])
+
+
 def _promos(edition: Edition) -> list[tuple[str, str | None]]:
     seen: dict[str, str | None] = {}
     for article in edition.articles:
@@ -656,6 +675,34 @@ def _is_block(element: etree._Element) -> bool:
     return etree.QName(element).localname in _BLOCKS
 
 
+def _blockify(root: etree._Element) -> etree._Element:
+    """Wrap runs of text and inline elements between blocks in ``<p>`` (a note may be bare text)."""
+    out = _new_root()
+    run: etree._Element | None = None
+
+    def paragraph() -> etree._Element:
+        nonlocal run
+        if run is None:
+            run = etree.SubElement(out, _x("p"))
+        return run
+
+    if (root.text or "").strip():
+        paragraph().text = root.text.strip()
+    for child in list(root):
+        tail, child.tail = child.tail, None
+        if _is_block(child):
+            run = None
+            out.append(child)
+        else:
+            paragraph().append(child)
+        if (tail or "").strip():
+            _append_text(paragraph(), tail)
+    for p in out:
+        if len(p) and p[-1].tail:
+            p[-1].tail = p[-1].tail.rstrip()
+    return out
+
+
 def _parse_fragment(markup: str) -> etree._Element:
     """Parse a fragment serialised by :func:`prepare_article` (XML; HTML as a fallback)."""
     try:
@@ -673,7 +720,7 @@ def _serialise_children(root: etree._Element) -> str:
     text = etree.tostring(root, encoding="unicode")
     if text.endswith("/>"):
         return ""
-    return text[text.index(">") + 1 : text.rindex("</div>")]
+    return text[text.index(">") + 1 : text.rindex("</div>")].strip()
 
 
 def _check_xml(content: bytes, name: str) -> None:
@@ -965,7 +1012,11 @@ def _system_serif() -> Path | None:
 
 
 def draw_cover(edition: Edition, style: Style) -> bytes:
-    """A 1600 × 2560 PNG cover in the style's colours and fonts: title, subtitle, editor, publisher, date."""
+    """A 1600 × 2560 PNG cover in the style's colours and fonts: title, subtitle, editor, publisher, date.
+
+    The title is set as large as fits in balanced lines; the title block sits a little above the
+    optical centre between the head rules and the imprint at the foot.
+    """
     from PIL import Image, ImageDraw, ImageFont
 
     look = cover_look(style)
@@ -982,56 +1033,65 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
             return ImageFont.load_default(size)
         return ImageFont.truetype(str(path), size)
 
-    # Frame: a heavy rule and a hairline at the head and the foot.
-    for top in (200, height - 200 - 34):
-        heavy, hair = (top, top + 22), (top + 30, top + 34)
-        if top > height / 2:
-            heavy, hair = (top + 12, top + 34), (top, top + 4)
+    # Frame: a heavy rule over a hairline at the head, mirrored at the foot.
+    head, foot = 200, height - 200
+    for heavy, hair in (((head, head + 22), (head + 30, head + 34)), ((foot - 22, foot), (foot - 34, foot - 30))):
         draw.rectangle((margin, heavy[0], width - margin, heavy[1]), fill=look.accent)
         draw.rectangle((margin, hair[0], width - margin, hair[1]), fill=look.accent)
 
-    # Title: as large as fits in at most six balanced lines.
-    title_box = (inner, 1150)
-    size, lines = _fit(edition.title, lambda s: font("bold", s), title_box, sizes=range(210, 69, -6), max_lines=7)
-    title_font = font("bold", size)
-    y = 420
-    y = _draw_lines(draw, lines, title_font, look.text, width, y, leading=1.1)
-
-    if edition.subtitle:
-        y += int(size * 0.45)
-        sub_size, sub_lines = _fit(
-            edition.subtitle, lambda s: font("italic", s), (inner, 520), sizes=range(84, 41, -4), max_lines=5
-        )
-        y = _draw_lines(draw, sub_lines, font("italic", sub_size), look.muted, width, y, leading=1.22)
-    y += 70
-    draw.rectangle((width / 2 - 110, y, width / 2 + 110, y + 8), fill=look.accent)
-
-    if edition.editor:
-        y += 90
-        line = f"{i18n.label('edited_by', edition.lang)} {edition.editor}"
-        ed_size, ed_lines = _fit(line, lambda s: font("regular", s), (inner, 300), sizes=range(64, 35, -4), max_lines=3)
-        _draw_lines(draw, ed_lines, font("regular", ed_size), look.text, width, y, leading=1.25)
-
     # Imprint at the foot: publisher in spaced capitals, the date under it.
-    bottom = height - 330
+    bottom = foot - 120
     date = i18n.format_date(edition.date, edition.lang) if edition.date else ""
     if date:
         date_font = font("italic", 58)
-        _draw_lines(draw, [date], date_font, look.muted, width, bottom - _line_height(date_font, 1.0), leading=1.0)
-        bottom -= _line_height(date_font, 1.0) + 28
+        bottom -= _line_height(date_font, 1.0)
+        _draw_lines(draw, [date], date_font, look.muted, width, bottom, leading=1.0)
+        bottom -= 30
     if edition.publisher:
         publisher = edition.publisher.upper()
-        pub_size = 56
         tracking = 0.12
-        while pub_size > 30 and _tracked_length(font("regular", pub_size), publisher, tracking) > inner:
+        pub_size = 56
+        while pub_size > 44 and _tracked_length(font("regular", pub_size), publisher, tracking) > inner:
             pub_size -= 2
         pub_font = font("regular", pub_size)
-        length = _tracked_length(pub_font, publisher, tracking)
-        top = bottom - _line_height(pub_font, 1.0)
-        if length <= inner:
-            _draw_tracked(draw, publisher, pub_font, look.text, (width - length) / 2, top, tracking)
-        else:
-            _draw_lines(draw, _wrap(publisher, pub_font, inner), pub_font, look.text, width, top, leading=1.2)
+        lines = _wrap(publisher, pub_font, inner, measure=lambda t: _tracked_length(pub_font, t, tracking))
+        step = _line_height(pub_font, 1.25)
+        bottom -= step * (len(lines) - 1) + _line_height(pub_font, 1.0)
+        for number, line in enumerate(lines):
+            length = _tracked_length(pub_font, line, tracking)
+            _draw_tracked(draw, line, pub_font, look.text, (width - length) / 2, bottom + number * step, tracking)
+
+    # The title block, laid out first, then placed.
+    top = head + 34 + 150
+    room = bottom - 150 - top
+    blocks: list[tuple[int, list[str], Any, str, float]] = []  # (space before, lines, font, colour, leading)
+    lang = edition.lang
+    size, lines = _fit(edition.title, lambda s: font("bold", s), (inner, int(room * 0.62)),
+                       sizes=range(210, 69, -6), max_lines=7, lang=lang)  # fmt: skip
+    blocks.append((0, lines, font("bold", size), look.text, 1.1))
+    if edition.subtitle:
+        sub_size, sub_lines = _fit(edition.subtitle, lambda s: font("italic", s), (inner, int(room * 0.25)),
+                                   sizes=range(84, 41, -4), max_lines=5, lang=lang)  # fmt: skip
+        blocks.append((int(size * 0.5), sub_lines, font("italic", sub_size), look.muted, 1.22))
+    rule_gap = 80
+    editor_block = None
+    if edition.editor:
+        line = f"{i18n.label('edited_by', edition.lang)} {edition.editor}"
+        ed_size, ed_lines = _fit(line, lambda s: font("regular", s), (inner, 240), sizes=range(64, 35, -4),
+                                 max_lines=3, lang=lang)  # fmt: skip
+        editor_block = (ed_lines, font("regular", ed_size))
+    total = sum(gap + _line_height(f, leading) * len(ls) for gap, ls, f, _c, leading in blocks)
+    total += rule_gap + 8
+    if editor_block:
+        total += rule_gap + _line_height(editor_block[1], 1.25) * len(editor_block[0])
+    y = top + max(0, int((room - total) * 0.4))
+    for gap, block_lines, block_font, colour, leading in blocks:
+        y = _draw_lines(draw, block_lines, block_font, colour, width, y + gap, leading=leading)
+    y += rule_gap - int(blocks[-1][2].size * (blocks[-1][4] - 1))
+    draw.rectangle((width / 2 - 110, y, width / 2 + 110, y + 8), fill=look.accent)
+    y += 8
+    if editor_block:
+        _draw_lines(draw, editor_block[0], editor_block[1], look.text, width, y + rule_gap, leading=1.25)
 
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
@@ -1066,27 +1126,33 @@ def _draw_tracked(draw: Any, text: str, font: Any, fill: str, x: float, y: int, 
         x += advance + tracking * font.size
 
 
-def _wrap(text: str, font: Any, width: float) -> list[str]:
-    """Greedy wrap, then narrow the measure while the line count holds, for evenly balanced lines."""
+def _wrap(text: str, font: Any, width: float, *, measure: Any = None) -> list[str]:
+    """Greedy wrap, then narrow the measure while the line count holds, for evenly balanced lines.
 
-    def greedy(measure: float) -> list[str]:
+    Words ending in a hyphen (pieces of a hyphenated word) join the next piece without a space.
+    """
+    length = measure or font.getlength
+    words = text.split()
+
+    def greedy(limit: float) -> list[str]:
         lines: list[str] = []
         current = ""
-        for word in text.split():
-            candidate = f"{current} {word}" if current else word
-            if current and font.getlength(candidate) > measure:
+        for word in words:
+            joiner = "" if current.endswith("\u00ad") else " "
+            candidate = f"{current}{joiner}{word}" if current else word
+            if current and length(candidate.replace("\u00ad", "")) > limit:
                 lines.append(current)
                 current = word
             else:
                 current = candidate
         if current:
             lines.append(current)
-        return lines
+        return [_show_hyphen(line) for line in lines]
 
     lines = greedy(width)
     if len(lines) < 2:
         return lines
-    low, high = max(font.getlength(w) for w in text.split()), width
+    low, high = max(length(w.replace("\u00ad", "-")) for w in words), width
     while high - low > 2:
         middle = (low + high) / 2
         if len(greedy(middle)) == len(lines):
@@ -1096,33 +1162,54 @@ def _wrap(text: str, font: Any, width: float) -> list[str]:
     return greedy(high)
 
 
-def _fit(
-    text: str, make_font: Any, box: tuple[int, int], *, sizes: Iterable[int], max_lines: int
-) -> tuple[int, list[str]]:
-    """The largest size at which ``text`` wraps into ``box`` in at most ``max_lines`` lines."""
-    size, lines = 0, [text]
-    for size in sizes:
-        font = make_font(size)
-        if max((font.getlength(w) for w in text.split()), default=0) > box[0]:
-            continue
-        lines = _wrap(text, font, box[0])
-        if len(lines) <= max_lines and len(lines) * _line_height(font, 1.1) <= box[1]:
-            return size, lines
-    font = make_font(size)
-    return size, _break_long_words(_wrap(text, font, box[0]), font, box[0])[: max_lines + 2]
+def _show_hyphen(line: str) -> str:
+    """Soft hyphens inside a line vanish; one at the end of a line becomes a visible hyphen."""
+    if line.endswith("\u00ad"):
+        return line[:-1].replace("\u00ad", "") + "-"
+    return line.replace("\u00ad", "")
 
 
-def _break_long_words(lines: list[str], font: Any, width: float) -> list[str]:
-    out: list[str] = []
-    for line in lines:
-        while font.getlength(line) > width and len(line) > 1:
-            cut = len(line)
-            while cut > 1 and font.getlength(line[:cut]) > width:
+def _hyphenate(text: str, font: Any, width: float, lang: str) -> str:
+    """Break the words of ``text`` too wide for ``width`` at hyphenation points (soft hyphens between pieces)."""
+    try:
+        import pyphen
+
+        dictionary = pyphen.Pyphen(lang=pyphen.language_fallback(lang.replace("-", "_")) or "en_US")
+    except (ImportError, KeyError):
+        dictionary = None
+    words = []
+    for word in text.split():
+        while font.getlength(word) > width:
+            points = [p for p in (dictionary.positions(word) if dictionary else []) if 0 < p < len(word)]
+            fitting = [p for p in points if font.getlength(word[:p] + "-") <= width]
+            cut = max(fitting) if fitting else len(word) - 1
+            while not fitting and cut > 1 and font.getlength(word[:cut] + "-") > width:
                 cut -= 1
-            out.append(line[:cut])
-            line = line[cut:]
-        out.append(line)
-    return out
+            words.append(word[:cut] + "\u00ad")
+            word = word[cut:]
+        words.append(word)
+    return " ".join(words)
+
+
+def _fit(
+    text: str, make_font: Any, box: tuple[int, int], *, sizes: Iterable[int], max_lines: int, lang: str
+) -> tuple[int, list[str]]:
+    """The largest size at which ``text`` wraps into ``box`` in at most ``max_lines`` lines.
+
+    Words are hyphenated only when no size fits without.
+    """
+    sizes = list(sizes)
+    for hyphenate in (False, True):
+        for size in sizes:
+            font = make_font(size)
+            words = _hyphenate(text, font, box[0], lang) if hyphenate else text
+            if not hyphenate and max((font.getlength(w) for w in text.split()), default=0) > box[0]:
+                continue
+            lines = _wrap(words, font, box[0])
+            if len(lines) <= max_lines and len(lines) * _line_height(font, 1.1) <= box[1]:
+                return size, lines
+    font = make_font(sizes[-1])
+    return sizes[-1], _wrap(_hyphenate(text, font, box[0], lang), font, box[0])
 
 
 # ---------------------------------------------------------------------------------------------

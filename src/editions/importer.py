@@ -345,8 +345,8 @@ class _Converter:
         return out
 
     def paragraph(self, run: list[Any]) -> str:
-        text = self.inline_run(run).strip()
-        text = re.sub(r"(?:\\\n)+$", "", text).strip()
+        text = self.inline_run(run)
+        text = re.sub(r"\A(?:\s*\\\n)+|(?:\s*\\\n)+\s*\Z", "", text).strip()
         return "\n".join(_escape_line_start(line.strip()) for line in text.split("\n"))
 
     def inline_run(self, run: list[Any], active: frozenset[str] = frozenset()) -> str:
@@ -444,13 +444,8 @@ def _escape_line_start(line: str) -> str:
 
 
 def _escape_url(url: str) -> str:
-    return (
-        url.replace(" ", "%20")
-        .replace("(", "%28")
-        .replace(")", "%29")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-    )
+    url = url.replace("<", "%3C").replace(">", "%3E").replace("\n", "")
+    return f"<{url}>" if any(ch in url for ch in " ()\\") else url
 
 
 def _escape_title(title: str) -> str:

@@ -42,9 +42,10 @@ colour (``/Separation /All``) so they appear on every printing plate.
 
 How: every reading page becomes a Form XObject once (its content stream and resources, with a
 ``/BBox`` from the page's bleed box, and ``/Rotate`` and ``/CropBox``/``/TrimBox`` honoured); each
-sheet side then draws ``q … re W n a b c d e f cm /Pn Do Q`` per page. Shared resources (fonts,
+sheet side then draws ``q … re W n a b c d e f cm /Cn Do Q`` per page (sides with the same geometry
+share one content stream). Shared resources (fonts,
 images) are cloned once, so the imposed file is about the size of the reading PDF, and 500 pages
-impose in about a second. The document information dictionary and XMP metadata are kept; links,
+impose in well under a second. The document information dictionary and XMP metadata are kept; links,
 bookmarks and other interactive features of the reading PDF are left out (this is for print).
 """
 
@@ -135,7 +136,6 @@ class ImposeResult:
 class _Source:
     """One reading page, placed in the output as a Form XObject."""
 
-    name: str
     ref: IndirectObject
     width: float  # displayed trim size, in points
     height: float
@@ -273,7 +273,7 @@ def _impose(
             source_path,
         )
     writer = PdfWriter()
-    sources = [_make_source(writer, page, index) for index, page in enumerate(reader.pages)]
+    sources = [_make_source(writer, page) for page in reader.pages]
     cell_w = max(s.width for s in sources)
     cell_h = max(s.height for s in sources)
     if creep_mm * PT_PER_MM >= cell_w / 4:
@@ -303,11 +303,17 @@ def _impose(
     job = _job_name(reader, source_path, job_name)
 
     geometry = _Geometry(sheet_w, sheet_h, origin, cell_w, cell_h, cols, rows, bleed)
-    font = writer._add_object(_mark_font()) if marks else None
-    registration = writer._add_object(_registration_colour()) if marks else None
+    mark_resources = None
+    if marks:
+        registration = writer._add_object(_registration_colour())
+        mark_resources = {
+            "/Font": DictionaryObject({NameObject("/Fm"): writer._add_object(_mark_font())}),
+            "/ColorSpace": DictionaryObject({NameObject("/CSreg"): registration}),
+            "/Mk": _marks_form(writer, geometry, layout, registration),
+        }
     streams: dict[bytes, IndirectObject] = {}
     for side in sides:
-        _add_side(writer, side, sources, geometry, layout, marks, job, sheets, font, registration, streams)
+        _add_side(writer, side, sources, geometry, job, sheets, mark_resources, streams)
 
     _copy_metadata(reader, writer)
     with atomic_path(out_path) as tmp:
@@ -447,7 +453,8 @@ def _display_matrix(box: Rect, rotation: int) -> tuple[Matrix, float, float]:
     return (1, 0, 0, 1, -x0, -y0), w, h
 
 
-def _make_source(writer: PdfWriter, page: PageObject, index: int) -> _Source:
+def _make_source(writer: PdfWriter, page: PageObject) -> _Source:
+    """Turn a reading page into a Form XObject in ``writer``, and measure it."""
     crop = _intersect(_rect(page.cropbox), _rect(page.mediabox))
     trim = _intersect(_rect(page.trimbox), crop)
     bleed_box = _intersect(_rect(page.bleedbox), crop)
@@ -474,7 +481,7 @@ def _make_source(writer: PdfWriter, page: PageObject, index: int) -> _Source:
     if "/Group" in page:
         form[NameObject("/Group")] = page.raw_get("/Group").clone(writer)
     ref = form.indirect_reference if form.indirect_reference is not None else writer._add_object(form)
-    return _Source(f"/P{index + 1}", cast(IndirectObject, ref), width, height, to_display, max(bleed, 0.0))
+    return _Source(cast(IndirectObject, ref), width, height, to_display, max(bleed, 0.0))
 
 
 def _content_stream(writer: PdfWriter, page: PageObject) -> StreamObject:
@@ -544,14 +551,12 @@ def _add_side(
     side: _Side,
     sources: list[_Source],
     g: _Geometry,
-    layout: str,
-    marks: bool,
     job: str,
     sheets: int,
-    font: IndirectObject | None,
-    registration: IndirectObject | None,
+    mark_resources: dict[str, PdfObject] | None,
     streams: dict[bytes, IndirectObject],
 ) -> None:
+    """Add one sheet side to ``writer``; ``streams`` caches content streams shared between sides."""
     ops: list[str] = []
     if side.turned:
         ops.append(f"q -1 0 0 -1 {_num(g.sheet_w)} {_num(g.sheet_h)} cm")
@@ -582,11 +587,11 @@ def _add_side(
         xobjects[NameObject(name)] = src.ref
     resources = DictionaryObject({NameObject("/XObject"): xobjects})
     page = writer.add_blank_page(g.sheet_w, g.sheet_h)
-    if marks:
-        assert font is not None and registration is not None
-        ops.extend(_marks(side, g, layout, job, sheets))
-        resources[NameObject("/Font")] = DictionaryObject({NameObject("/Fm"): font})
-        resources[NameObject("/ColorSpace")] = DictionaryObject({NameObject("/CSreg"): registration})
+    if mark_resources:
+        ops.append(f"/Mk Do {_slug(side, g, job, sheets)}")
+        xobjects[NameObject("/Mk")] = mark_resources["/Mk"]
+        resources[NameObject("/Font")] = mark_resources["/Font"]
+        resources[NameObject("/ColorSpace")] = mark_resources["/ColorSpace"]
         content = (ox, oy, ox + g.cols * g.cell_w, oy + g.rows * g.cell_h)
         page[NameObject("/TrimBox")] = ArrayObject(FloatObject(round(v, 4)) for v in content)
         bled = (content[0] - g.bleed, content[1] - g.bleed, content[2] + g.bleed, content[3] + g.bleed)
@@ -602,8 +607,8 @@ def _add_side(
     page[NameObject("/Resources")] = resources
 
 
-def _marks(side: _Side, g: _Geometry, layout: str, job: str, sheets: int) -> list[str]:
-    """Crop marks, fold (or cut) marks and the slug line, in the registration colour."""
+def _marks_form(writer: PdfWriter, g: _Geometry, layout: str, registration: IndirectObject) -> IndirectObject:
+    """Crop marks and fold (or cut) marks, drawn once as a Form XObject every sheet side shares."""
     ox, oy = g.origin
     x1, y1 = ox + g.cols * g.cell_w, oy + g.rows * g.cell_h
     off = max(MARK_OFFSET_MM * PT_PER_MM, g.bleed)
@@ -614,12 +619,10 @@ def _marks(side: _Side, g: _Geometry, layout: str, job: str, sheets: int) -> lis
             crops.append((x + dx * off, y, x + dx * end, y))
             crops.append((x, y + dy * off, x, y + dy * end))
     folds: list[tuple[float, float, float, float]] = []
-    inner_x = [ox + c * g.cell_w for c in range(1, g.cols)]
-    inner_y = [oy + r * g.cell_h for r in range(1, g.rows)]
-    for x in inner_x:
+    for x in (ox + c * g.cell_w for c in range(1, g.cols)):
         folds.append((x, oy - off, x, oy - end))
         folds.append((x, y1 + off, x, y1 + end))
-    for y in inner_y:
+    for y in (oy + r * g.cell_h for r in range(1, g.rows)):
         folds.append((ox - off, y, ox - end, y))
         folds.append((x1 + off, y, x1 + end, y))
     if layout == "2up":  # the middle is a cut, not a fold
@@ -629,22 +632,36 @@ def _marks(side: _Side, g: _Geometry, layout: str, job: str, sheets: int) -> lis
     def lines(segments: list[tuple[float, float, float, float]]) -> str:
         return " ".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l" for a, b, c, d in segments) + " S"
 
-    ops = [f"q /CSreg CS 1 SCN /CSreg cs 1 scn {MARK_LINE_WIDTH} w 0 J [] 0 d", lines(crops)]
-    if folds:
-        ops.append(f"[3 2] 0 d {lines(folds)} []0 d")
+    ops = [f"/CSreg CS 1 SCN {MARK_LINE_WIDTH} w 0 J [] 0 d", lines(crops)]
+    if folds:  # dashed: a fold, not a cut
+        ops.append(f"[3 2] 0 d {lines(folds)}")
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode("ascii"))
+    form = stream.flate_encode()
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(round(v, 4)) for v in (0, 0, g.sheet_w, g.sheet_h))
+    form[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/ColorSpace"): DictionaryObject({NameObject("/CSreg"): registration})}
+    )
+    return writer._add_object(form)
+
+
+def _slug(side: _Side, g: _Geometry, job: str, sheets: int) -> str:
+    """The slug line under the sheet: job name, sheet number, face and signature."""
+    ox, oy = g.origin
+    start = max(MARK_OFFSET_MM * PT_PER_MM, g.bleed) + MARK_LENGTH_MM * PT_PER_MM
     label = f"sheet {side.sheet} of {sheets}"
     if side.face:
         label += f", {side.face}"
     if side.signature:
         label += f", signature {side.signature}"
-    room = int((g.cols * g.cell_w - 2 * end) / (MARK_FONT_SIZE * 0.6)) - len(label) - 4
+    room = int((g.cols * g.cell_w - 2 * start) / (MARK_FONT_SIZE * 0.6)) - len(label) - 4
     name = job if len(job) <= room else job[: max(room - 1, 0)] + "…"
     text = f"{name}  ·  {label}" if name else label
-    baseline = (oy - end) / 2 - MARK_FONT_SIZE * 0.3
-    ops.append(
-        f"BT /Fm {_num(MARK_FONT_SIZE)} Tf {_num(ox + end)} {_num(baseline)} Td {_pdf_string(text)} Tj ET Q"
-    )
-    return ops
+    baseline = (oy - start) / 2 - MARK_FONT_SIZE * 0.3
+    position = f"{_num(ox + start)} {_num(baseline)} Td"
+    return f"q /CSreg cs 1 scn BT /Fm {_num(MARK_FONT_SIZE)} Tf {position} {_pdf_string(text)} Tj ET Q"
 
 
 def _pdf_string(text: str) -> str:
@@ -814,5 +831,12 @@ def _printing_note(
             "after folding."
         )
     if marks:
-        lines.append("Marks: crop marks at the corners; the job name and sheet number are in the slug.")
+        inner = {
+            "booklet": "dashed fold marks at the spine",
+            "zine": "dashed fold marks at every fold",
+            "2up": "cut marks at the middle",
+        }[layout]
+        lines.append(
+            f"Marks: crop marks at the corners, {inner}; the job name and sheet number are in the slug."
+        )
     return "\n".join(lines) + "\n"

@@ -33,8 +33,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import segno
+import weasyprint
 from markupsafe import Markup, escape
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import EditionsError
 from .html import default_output, render_html
@@ -70,7 +74,8 @@ JUSTIFY_MIN_EM = 24.0
 
 #: What the restricted fetcher serves from the allowed folders.
 RESOURCE_SUFFIXES = frozenset(
-    ".png .jpg .jpeg .gif .webp .svg .bmp .tif .tiff .ttf .otf .woff .woff2 .css".split()
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"}
+    | {".ttf", ".otf", ".woff", ".woff2", ".css"}
 )
 
 
@@ -159,7 +164,9 @@ def page_geometry(paper: str | PaperSize, font_size: float | None = None) -> Pag
     size = parse_paper(paper)
     pt = float(font_size) if font_size is not None else default_font_size(size)
     if not MIN_FONT_PT <= pt <= MAX_FONT_PT:
-        raise EditionsError(f"font size {_num(pt)} pt out of range ({_num(MIN_FONT_PT)} to {_num(MAX_FONT_PT)} pt)")
+        raise EditionsError(
+            f"font size {_num(pt)} pt out of range ({_num(MIN_FONT_PT)} to {_num(MAX_FONT_PT)} pt)"
+        )
     outer_min = 0.09 * size.width_mm
     inner_min = 1.25 * outer_min
     text_width = min(size.width_mm - inner_min - outer_min, MAX_MEASURE_EM * pt * MM_PER_PT)
@@ -189,7 +196,8 @@ def geometry_css(geometry: PageGeometry) -> str:
             f"  --body-size: {_num(g.font_size_pt)}pt;",
             f"  --body-align: {'justify' if g.justify else 'left'};",
             "}",
-            f"@page {{ size: {g.paper.css}; margin: {_num(g.top)}mm {_num(g.outer)}mm {_num(g.bottom)}mm {_num(g.inner)}mm; }}",
+            f"@page {{ size: {g.paper.css}; margin: {_num(g.top)}mm {_num(g.outer)}mm"
+            f" {_num(g.bottom)}mm {_num(g.inner)}mm; }}",
             f"@page :left {{ margin-left: {_num(g.outer)}mm; margin-right: {_num(g.inner)}mm; }}",
             f"@page :right {{ margin-left: {_num(g.inner)}mm; margin-right: {_num(g.outer)}mm; }}",
             "",
@@ -244,12 +252,9 @@ def _absolute_urls(css: str, css_file: Path, style: Style) -> str:
         if not url or url.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
             return match.group(0)
         relative = unquote(url.split("#", 1)[0].split("?", 1)[0])
-        candidate = (css_file.parent / relative).resolve()
-        if not candidate.is_file():
-            found = style.find(str(Path(relative.lstrip("./"))).replace("../", ""))
-            if found is not None:
-                candidate = found.resolve()
-        return f'url("{candidate.as_uri()}")'
+        candidates = [css_file.parent / relative] + [folder / "css" / relative for folder in style.folders]
+        found = next((c for c in candidates if c.is_file()), candidates[0])
+        return f'url("{found.resolve().as_uri()}")'
 
     return _CSS_URL.sub(replace, css)
 
@@ -257,13 +262,7 @@ def _absolute_urls(css: str, css_file: Path, style: Style) -> str:
 # --- restricted fetching ---------------------------------------------------------------------
 
 
-def _url_fetcher_base() -> type:
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher
-
-
-class RestrictedFetcher(_url_fetcher_base()):  # type: ignore[misc]
+class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint URL fetcher that serves only what an edition may use.
 
     Allowed: ``data:`` URIs, and ``file:`` URLs of regular files under one of ``roots`` (after
@@ -279,9 +278,7 @@ class RestrictedFetcher(_url_fetcher_base()):  # type: ignore[misc]
         self.files: frozenset[Path] = frozenset(Path(f).resolve() for f in files)
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
-        from weasyprint.urls import URLFetcherResponse
-
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return super().fetch(url, headers)
@@ -289,9 +286,13 @@ class RestrictedFetcher(_url_fetcher_base()):  # type: ignore[misc]
             path = self.allowed_path(url)
             if path is not None:
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+                return URLFetcherResponse(
+                    path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+                )
         self.refused.append(url)
-        raise ValueError(f"refused {_short(url)}: only files in the edition's folder and the style's folders may be used")
+        raise ValueError(
+            f"refused {_short(url)}: only files of the edition's folder and the style's folders may be used"
+        )
 
     def allowed_path(self, url: str) -> Path | None:
         """The local file a ``file:`` URL names, if it may be read; else ``None``."""
@@ -369,7 +370,7 @@ def render_print_html(
     font_size: float | None = None,
     open_right: bool = False,
 ) -> str:
-    """The complete print HTML for ``edition``, renderable as is by WeasyPrint (or the ``weasyprint`` command)."""
+    """The complete print HTML for ``edition``, which the ``weasyprint`` command renders as is."""
     resolved = _resolve_style(edition, style)
     geometry = page_geometry(paper, font_size)
     css = "\n".join(
@@ -470,18 +471,26 @@ def _captured_weasyprint_log(report: _Reporter) -> Iterator[_WeasyLog]:
 
 def _finish_pdf(document: Any, pdf: Any) -> None:
     """Open with the outline shown, pages as spreads (the cover alone) and the title in the window bar."""
-    import pydyf
-
     pdf.catalog["PageMode"] = "/UseOutlines"
     pdf.catalog["PageLayout"] = "/TwoPageRight"
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
-def _strip_attachments(document: Any) -> None:
-    """No file is ever embedded: drop ``<link rel=attachment>`` files and ``<a rel=attachment>`` links."""
+def _clean_links(document: Any) -> None:
+    """Embed no file and leak no local path.
+
+    Drops the files of ``<link rel=attachment>`` and the ``<a rel=attachment>`` links (WeasyPrint
+    would embed what they point to), and links to ``file:`` URLs (a relative link in an article
+    resolves against the edition's folder: a dead link on paper, a local path in the PDF).
+    """
     document.metadata.attachments = []
     for page in document.pages:
-        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+        page.links[:] = [
+            link
+            for link in page.links
+            if link[0] != "attachment"
+            and not (link[0] == "external" and str(link[1]).lower().startswith("file:"))
+        ]
 
 
 def render_document(
@@ -492,10 +501,7 @@ def render_document(
     files: Sequence[Path] = (),
     progress: Progress | None = None,
 ) -> tuple[Any, list[str]]:
-    """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document`` and the problems it logged."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
+    """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document``, and what it logged."""
     report = progress if isinstance(progress, _Reporter) else _Reporter(progress)
     fetcher = RestrictedFetcher(roots, files)
     with _captured_weasyprint_log(report) as handler:
@@ -503,7 +509,7 @@ def render_document(
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, attachments=None, pdf_identifier=True
         )
-        _strip_attachments(document)
+        _clean_links(document)
     return document, handler.problems
 
 
@@ -535,7 +541,9 @@ def make_pdf(
     if edition.root is not None:
         roots.insert(0, edition.root)
     files = [edition.cover] if edition.cover is not None else []
-    document, problems = render_document(html, base_url=_base_url(edition), roots=roots, files=files, progress=report)
+    document, problems = render_document(
+        html, base_url=_base_url(edition), roots=roots, files=files, progress=report
+    )
     for problem in problems:
         log.warning("%s", problem)
     pages = len(document.pages)

@@ -78,7 +78,7 @@ _OBJECT = "\ufffc"  # object replacement: <img> and text in another language
 
 
 @dataclass(frozen=True)
-class Rules:
+class _Rules:
     """How one language sets its punctuation."""
 
     primary: tuple[str, str] = ("\u201c", "\u201d")
@@ -113,9 +113,9 @@ _CYRILLIC_UNITS = (
 )  # fmt: skip
 _CYRILLIC_TITLES = ("г.", "ул.", "им.", "пр.", "пл.", "св.")
 
-_EN = Rules(titles=_EN_TITLES)
+_EN = _Rules(titles=_EN_TITLES)
 _EN_GB = replace(_EN, dash=EN, spaced_dash=True)
-_FR = Rules(
+_FR = _Rules(
     _GUILLEMETS,
     _ENGLISH_DOUBLE,
     EN,
@@ -124,9 +124,9 @@ _FR = Rules(
     group_digits=True,
     titles=("M.", "MM.", "Mme", "Mmes", "Mlle", "Mlles", "Mgr", "Me", "Dr", "Pr", "Sr", "Vve"),
 )
-_DE = Rules(_GERMAN_DOUBLE, _GERMAN_SINGLE, EN, spaced_dash=True, titles=("Hr.", "Hrn.", "Fr."))
+_DE = _Rules(_GERMAN_DOUBLE, _GERMAN_SINGLE, EN, spaced_dash=True, titles=("Hr.", "Hrn.", "Fr."))
 _DE_CH = replace(_DE, primary=_GUILLEMETS, secondary=("\u2039", "\u203a"))
-_RU = Rules(
+_RU = _Rules(
     _GUILLEMETS,
     _GERMAN_DOUBLE,
     EM,
@@ -135,14 +135,14 @@ _RU = Rules(
     titles=_CYRILLIC_TITLES,
     units=_CYRILLIC_UNITS,
 )
-_ES = Rules(
+_ES = _Rules(
     _GUILLEMETS, _ENGLISH_DOUBLE, EM, spaced_dash=True, titles=("Sr.", "Sra.", "Srta.", "Dra.", "D.", "Dña.")
 )
-_IT = Rules(
+_IT = _Rules(
     _GUILLEMETS, _ENGLISH_DOUBLE, EN, spaced_dash=True, titles=("Sig.", "Sig.ra", "Dott.", "Dott.ssa", "Avv.")
 )
-_PT = Rules(_GUILLEMETS, _ENGLISH_DOUBLE, EM, spaced_dash=True, titles=("Sr.", "Sra.", "Dra."))
-_PL = Rules(
+_PT = _Rules(_GUILLEMETS, _ENGLISH_DOUBLE, EM, spaced_dash=True, titles=("Sr.", "Sra.", "Dra."))
+_PL = _Rules(
     _POLISH_DOUBLE,
     _GUILLEMETS,
     EN,
@@ -151,7 +151,7 @@ _PL = Rules(
     titles=("dr", "prof.", "mgr", "inż.", "ks.", "św.", "ul.", "al.", "pl.", "im."),
     single_letter_words="aiouwzAIOUWZ",
 )
-_CS = Rules(
+_CS = _Rules(
     _GERMAN_DOUBLE,
     _GERMAN_SINGLE,
     EN,
@@ -159,14 +159,14 @@ _CS = Rules(
     group_digits=True,
     single_letter_words="aiouvkszAIOUVKSZ",
 )
-_NL = Rules(titles=("dhr.", "mevr.", "mr.", "dr.", "drs.", "ir.", "prof."), dash=EN, spaced_dash=True)
-_SV = Rules(_SWEDISH_DOUBLE, _SWEDISH_SINGLE, EN, spaced_dash=True, group_digits=True)
-_NB = Rules(_GUILLEMETS, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
-_HR = Rules(_POLISH_DOUBLE, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
-_BALTIC = Rules(_GERMAN_DOUBLE, _GERMAN_SINGLE, EN, spaced_dash=True, group_digits=True)
+_NL = _Rules(titles=("dhr.", "mevr.", "mr.", "dr.", "drs.", "ir.", "prof."), dash=EN, spaced_dash=True)
+_SV = _Rules(_SWEDISH_DOUBLE, _SWEDISH_SINGLE, EN, spaced_dash=True, group_digits=True)
+_NB = _Rules(_GUILLEMETS, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
+_HR = _Rules(_POLISH_DOUBLE, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
+_BALTIC = _Rules(_GERMAN_DOUBLE, _GERMAN_SINGLE, EN, spaced_dash=True, group_digits=True)
 
 # Keys are a primary language subtag, or primary-region where the region changes the rules.
-_RULES: dict[str, Rules] = {
+_RULES: dict[str, _Rules] = {
     "en": _EN,
     **dict.fromkeys(("en-gb", "en-au", "en-nz", "en-ie", "en-za", "en-in"), _EN_GB),
     "fr": _FR,
@@ -194,12 +194,12 @@ _RULES: dict[str, Rules] = {
     "nl": _NL,
     "sv": _SV,
     "fi": _SV,
-    "da": Rules(("\u00bb", "\u00ab"), ("\u203a", "\u2039"), EN, spaced_dash=True),
+    "da": _Rules(("\u00bb", "\u00ab"), ("\u203a", "\u2039"), EN, spaced_dash=True),
     "nb": _NB,
     "nn": _NB,
     "no": _NB,
-    "hu": Rules(_POLISH_DOUBLE, ("\u00bb", "\u00ab"), EN, spaced_dash=True, group_digits=True),
-    "ro": Rules(_POLISH_DOUBLE, _GUILLEMETS, EN, spaced_dash=True),
+    "hu": _Rules(_POLISH_DOUBLE, ("\u00bb", "\u00ab"), EN, spaced_dash=True, group_digits=True),
+    "ro": _Rules(_POLISH_DOUBLE, _GUILLEMETS, EN, spaced_dash=True),
     "et": _BALTIC,
     "lt": _BALTIC,
     "lv": replace(_BALTIC, primary=_GUILLEMETS, secondary=_POLISH_DOUBLE),
@@ -210,7 +210,7 @@ _RULES: dict[str, Rules] = {
 
 def _rules_key(lang: str) -> str:
     """The key into the rules table for a BCP 47 tag: ``de-CH`` → ``de-ch``, ``sr-Latn-RS`` → ``sr``."""
-    parts = [p for p in lang.strip().replace("_", "-").lower().split("-") if p]
+    parts = [p for p in (lang or "").strip().replace("_", "-").lower().split("-") if p]
     if not parts:
         return "en"
     primary = parts[0]
@@ -480,21 +480,28 @@ _YEAR = re.compile(r"1\d{3}|20\d{2}")
 _DASH = re.compile("[\u2014\u2013](?=\\s|\\Z)")
 _EM_DASH = re.compile("\u2014")
 _CLI_OPTION = re.compile(r"[a-z][a-z0-9]")
-_AFTER_DASH_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}?!.,;:\u2026"
+_AFTER_DASH_CLOSERS = "\u201d\u2019\u00bb\u203a)]}?!.,;:\u2026"
 _HORIZONTAL = " \t\u00a0"
+_DASHES = "-\u2014\u2013"
 
 
-def _dash_text(rules: Rules, dash: str, prev: str | None, nxt: str | None, post: str) -> str:
-    """The dash with the spacing of the language, given the characters around it."""
-    line_start = prev is None or prev in _EDGE
-    line_end = nxt is None or nxt in _EDGE
+def _dash_text(rules: _Rules, dash: str, text: str, start: int, end: int, post: str) -> str:
+    """The dash that replaces ``text[start:end]``, spaced as the language spaces it."""
+    prev = text[start - 1] if start else None
+    nxt = text[end] if end < len(text) else None
+    if prev is None or prev in _EDGE:  # a dash opening a line: dialogue, or a list
+        if not rules.spaced_dash:
+            return dash + post
+        return dash if nxt is None or nxt.isspace() else dash + " "
     if not rules.spaced_dash:
-        return dash + post if line_start else dash
-    if line_start:
-        return dash + " "
-    if line_end or nxt in _AFTER_DASH_CLOSERS:
-        return NBSP + dash
-    return NBSP + dash + " "
+        return dash
+    if nxt is None or nxt.isspace() or nxt in _AFTER_DASH_CLOSERS:
+        closing = True
+    elif nxt in "\"'":  # a straight quote closes when no word follows it
+        closing = end + 1 == len(text) or not text[end + 1].isalnum()
+    else:
+        closing = False
+    return NBSP + dash if closing else NBSP + dash + " "
 
 
 def _spaces_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -506,16 +513,18 @@ def _spaces_around(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _hyphens(rules: Rules) -> Callable[[re.Match[str]], _Replacement]:
+def _hyphens(rules: _Rules) -> Callable[[re.Match[str]], _Replacement]:
     def replace(match: re.Match[str]) -> _Replacement:
         text = match.string
         dash = match.group()
         if len(dash) > 3:
             return None  # a rule or a separator, not a dash
         start, end = _spaces_around(text, *match.span())
+        if end < len(text) and text[end] == "-":
+            end = match.end()  # the next run of hyphens takes the spaces between them
         prev = text[start - 1] if start else None
         nxt = text[end] if end < len(text) else None
-        pre, post = text[start : match.start()], text[match.end() : end]
+        pre, post = text[start : match.start()], text[match.end() : end]  # spaces around the hyphens
         if dash == "--" and not pre and not post and prev and nxt and prev.isdigit() and nxt.isdigit():
             return EN
         if (
@@ -525,12 +534,12 @@ def _hyphens(rules: Rules) -> Callable[[re.Match[str]], _Replacement]:
             and _CLI_OPTION.match(text, end)
         ):
             return None  # --flag: a command-line option, not a dash
-        return start, end, _dash_text(rules, EM if dash == "---" else rules.dash, prev, nxt, post)
+        return start, end, _dash_text(rules, EM if dash == "---" else rules.dash, text, start, end, post)
 
     return replace
 
 
-def _spaced_hyphen(rules: Rules) -> Callable[[re.Match[str]], _Replacement]:
+def _spaced_hyphen(rules: _Rules) -> Callable[[re.Match[str]], _Replacement]:
     def replace(match: re.Match[str]) -> _Replacement:
         text = match.string
         if not match.start() or text[match.start() - 1] not in _HORIZONTAL:
@@ -539,9 +548,11 @@ def _spaced_hyphen(rules: Rules) -> Callable[[re.Match[str]], _Replacement]:
         if start == 0 or end == len(text):
             return None
         prev, nxt = text[start - 1], text[end]
-        if prev.isspace() or nxt.isspace() or prev in "-\u2014\u2013" or (prev.isdigit() and nxt.isdigit()):
+        if prev.isspace() or nxt.isspace() or (prev.isdigit() and nxt.isdigit()):
             return None
-        return start, end, _dash_text(rules, rules.dash, prev, nxt, "")
+        if prev in _DASHES or nxt in _DASHES:
+            return None
+        return start, end, _dash_text(rules, rules.dash, text, start, end, "")
 
     return replace
 
@@ -590,6 +601,7 @@ def _primes(match: re.Match[str]) -> _Replacement:
     return at, inches.end() + 1, f"\u2032{inches.group()}\u2033"
 
 
+_MAX_QUOTE_DEPTH = 8  # quotes nested deeper than this are unbalanced text, not quotations
 _QUOTES = re.compile("[\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2029]")
 _ELISION = re.compile(r"(?:tis|twas|twere|til|em|n|cause|bout|nuff|neath|gainst|\d\ds?)(?!\w)", re.IGNORECASE)
 _OPEN_PUNCT = frozenset("([{<\u2014\u2013/")
@@ -608,7 +620,7 @@ _PARTNER = {
 }
 
 
-def _quotes(doc: _Text, rules: Rules) -> None:
+def _quotes(doc: _Text, rules: _Rules) -> None:
     """Curl straight quotes, reading curly quotes already there to know which quotes are open."""
     own_open = {rules.primary[0], rules.secondary[0]}
     own_close = {rules.primary[1], rules.secondary[1]}
@@ -625,6 +637,11 @@ def _quotes(doc: _Text, rules: Rules) -> None:
         return (
             prev is None or prev.isspace() or prev in _OPEN_PUNCT or (prev in openers and prev not in closers)
         )
+
+    def push(double: bool, mark: str, close: str) -> None:
+        stack.append((double, mark, close))
+        if len(stack) > _MAX_QUOTE_DEPTH:
+            del stack[0]
 
     def close_to(double: bool) -> str | None:
         for k in range(len(stack) - 1, -1, -1):
@@ -658,7 +675,7 @@ def _quotes(doc: _Text, rules: Rules) -> None:
                 opens = not any(entry[0] for entry in stack)
             if opens:
                 pair = rules.secondary if stack and stack[-1][1] == rules.primary[0] else rules.primary
-                stack.append((True, pair[0], pair[1]))
+                push(True, pair[0], pair[1])
                 out = pair[0]
             else:
                 out = close_to(True) or rules.primary[1]
@@ -667,7 +684,7 @@ def _quotes(doc: _Text, rules: Rules) -> None:
             if (prev_word and next_word) or (not prev_word and _ELISION.match(text, i + 1)):
                 out = "\u2019"  # an apostrophe: don't, ’90s, ’til
             elif is_open and not next_space:
-                stack.append((False, rules.secondary[0], rules.secondary[1]))
+                push(False, rules.secondary[0], rules.secondary[1])
                 out = rules.secondary[0]
             elif stack and not stack[-1][0]:
                 out = stack.pop()[2]
@@ -678,7 +695,7 @@ def _quotes(doc: _Text, rules: Rules) -> None:
         else:
             both = char in openers and char in closers
             if (char in openers and not both) or (both and is_open and not next_space):
-                stack.append((char in _DOUBLE_SHAPED, char, partner.get(char, char)))
+                push(char in _DOUBLE_SHAPED, char, partner.get(char, char))
             elif char in closers:
                 for k in range(len(stack) - 1, -1, -1):
                     if stack[k][2] == char:
@@ -799,13 +816,9 @@ def _nbsp(_: re.Match[str]) -> _Replacement:
     return NBSP
 
 
-def _nnbsp(_: re.Match[str]) -> _Replacement:
-    return NNBSP
-
-
 @dataclass(frozen=True)
 class _Compiled:
-    rules: Rules
+    rules: _Rules
     titles: re.Pattern[str]
     units: re.Pattern[str]
     single_letter: re.Pattern[str] | None
@@ -835,8 +848,6 @@ def _smarten(doc: _Text, key: str) -> None:
     doc.substitute(_HYPHENS, _hyphens(rules))
     doc.substitute(_SPACED_HYPHEN, _spaced_hyphen(rules))
     doc.substitute(_YEAR_RANGE, _year_range)
-    doc.substitute(_DASH, _space_before_dash)
-    doc.substitute(_EM_DASH, _closed_em_dash)
     doc.substitute(_PRIMES, _primes)
     _quotes(doc, rules)
     if rules.french_spacing:
@@ -844,6 +855,8 @@ def _smarten(doc: _Text, key: str) -> None:
         doc.substitute(_FR_CLOSE, _french_before(NNBSP, "\u00ab"))
         doc.substitute(_FR_HIGH, _french_before(NNBSP, _FR_NOT_BEFORE_HIGH))
         doc.substitute(_FR_COLON, _french_before(NBSP, _FR_NOT_BEFORE_HIGH))
+    doc.substitute(_DASH, _space_before_dash)
+    doc.substitute(_EM_DASH, _closed_em_dash)
     doc.substitute(compiled.units, _nbsp, "sp")
     if rules.group_digits:
         doc.substitute(_DIGIT_GROUPS, _digit_groups)
@@ -877,25 +890,10 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    }
-)
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+     "wbr"}
+)  # fmt: skip
 _RAW_TEXT = frozenset({"script", "style"})
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def _walk(root: etree._Element) -> Iterable[tuple[bool, etree._Element]]:
@@ -925,7 +923,10 @@ def smarten_html(fragment: str, lang: str) -> str:
     """Return the HTML ``fragment`` with the typography of ``lang`` applied to its text nodes."""
     if not fragment.strip(" \t\r\n"):
         return fragment
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=parser)
+    if any(error.level == etree.ErrorLevels.FATAL for error in parser.error_log):
+        return fragment  # lxml gave up part of the way (nesting beyond its limit): better plain than lost
     base_key = _rules_key(lang)
     docs: dict[str, _Text] = {}
     slots: list[tuple[etree._Element, str]] = []

@@ -17,15 +17,21 @@ A whole-line dateline at the end gives the date when the header had none. "Read 
 are promos wherever they are; "Advertisement" lines are dropped wherever they are.
 
 *Header.* The *anchor* is the first dateline or byline (``Jan 9, 2023``, ``By Ana Ruiz``,
-``By Ana Ruiz | January 9, 2023``; see :mod:`editions.dates`) among the first blocks, before any
-long paragraph. The title is the block right above the anchor; when that block reads like a
-standfirst (a sentence ending with a period) and the one above it like a title, those two are the
-title and the subtitle. Everything above the title is the masthead; the first line of the
-masthead that is not navigation is the publication. Without an anchor the first block is the
-title and there is no masthead, unless the first blocks look strongly like a masthead (a tagline
-such as "the Voice of …", a quotation with an "— Name" attribution, navigation such as
-"Home | News | About", a bare domain name), in which case the title is the first title-like block
-after them. Datelines and bylines right under the anchor are read too.
+``By Ana Ruiz | January 9, 2023``; see :mod:`editions.dates`) among the first 12 blocks, before
+any block of more than 80 words. Datelines, bylines, "Tags:"/"Categories:" lines and page buttons
+("Follow", "Share", "5 min read") next to it are header matter too; a bare name (``Ana Ruiz``)
+counts as a byline next to a dateline. The title is the block right above the anchor (a title is
+short, has at most two lines and does not end with a period). When that block reads like a
+standfirst instead (it ends with a period, or it has eight or more words, more than the block
+above it, which has four or more), the two blocks are the title and the subtitle. Everything
+above the title is the masthead; the first line of the masthead that is not navigation, a
+tagline or an epigraph is the publication. When the anchor is a bare date right under a short
+name (at most four words) and right above a longer title-like line, the name is the masthead and
+the line below is the title (``The Spark / Jan 9, 2023 / U.S. Weapons …``).
+Without an anchor the first block is the title and there is no masthead, unless the first blocks
+look strongly like a masthead (a tagline such as "the Voice of …", a quotation with an "— Name"
+attribution, navigation such as "Home | News | About" or "Skip to content", a bare domain name),
+in which case the title is the title-like block right after the last of them.
 
 *Caption or standfirst.* The block right under the title (and its datelines) becomes the subtitle
 when it carries a photo credit ("Photo:", "(AP Photo/…)", "Getty Images", "Reuters", "Foto:",
@@ -177,6 +183,16 @@ _SHARE_LEADS = frozenset(
         "compartilhe compartilhar delen udostępnij поделиться поширити"
     )
 )
+_BUTTONS = frozenset(
+    norm_word(s)
+    for s in (
+        "follow", "following", "share", "listen", "listen to this article", "listen to article", "save",
+        "save article", "subscribe", "sign in", "log in", "menu", "print", "email", "comment", "comments",
+        "copy link", "gift this article", "give this article", "open in app", "read in app", "audio",
+        "folgen", "teilen", "merken", "anhören", "suivre", "partager", "écouter", "seguir", "escuchar",
+        "подписаться", "поделиться", "слушать",
+    )
+)  # fmt: skip
 _RELATED = re.compile(
     r"(?:related(?: (?:articles?|posts?|stories|content|news|reading))?|you (?:may|might) also like|"
     r"more (?:stories|from|on this topic|articles)|read next|recommended(?: for you)?|most read|"
@@ -277,8 +293,11 @@ class _Found:
     authors: tuple[str, ...] = ()
     date: dt.date | None = None
     promos: list[str] = field(default_factory=list)
+    inline_promos: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     rights: str | None = None
+    tail_date: dt.date | None = None
+    tail_authors: tuple[str, ...] = ()
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -298,11 +317,11 @@ def read(text: str, path: Path) -> Draft:
     draft = Draft(
         title=found.title,
         subtitle=found.subtitle,
-        authors=found.authors,
-        date=found.date,
+        authors=found.authors or found.tail_authors,
+        date=found.date or found.tail_date,
         publication=found.publication,
         tags=tuple(found.tags),
-        promos=found.promos,
+        promos=found.inline_promos + found.promos,
         rights=found.rights,
         body_html=render_body(body_blocks),
     )
@@ -382,18 +401,22 @@ def _take_tail_line(line: str, found: _Found, *, allow_date: bool) -> bool:
     if tags is not None:
         found.tags[:0] = tags
         return True
+    words = line.split()
+    if len(line) <= MAX_META_LINE and all(w.startswith("#") and len(w) > 1 for w in words):
+        found.tags[:0] = [w.lstrip("#") for w in words]  # "#strike #union"
+        return True
     if len(line) <= MAX_META_LINE and _RIGHTS.match(line):
         found.rights = found.rights or _plain(line)
         return True
     if allow_date and len(line) <= MAX_META_LINE:
         date = parse_dateline(line)
         if date is not None:
-            found.date = found.date or date
-            found.authors = found.authors or dateline_authors(line)
+            found.tail_date = found.tail_date or date
+            found.tail_authors = found.tail_authors or dateline_authors(line)
             return True
         authors = _byline(_Block([line]))
         if authors and len(line) <= 80 and "," not in line:
-            found.authors = found.authors or authors
+            found.tail_authors = found.tail_authors or authors
             return True
     return False
 
@@ -435,7 +458,7 @@ def _take_inline_promos(blocks: list[_Block], found: _Found) -> list[_Block]:
             if norm_word(line.strip(" :.")) in _ADVERT:
                 continue
             if index > 0 and _READ_ALSO.match(line.lstrip("»>→▶►•*-–— ")):
-                found.promos.append(_plain(line))
+                found.inline_promos.append(_plain(line))
                 continue
         kept.append(block)
     return kept
@@ -551,6 +574,8 @@ def _is_epigraph(block: _Block) -> bool:
         match = _ATTRIBUTION.match(last)
         if not match or len(last.split()) > 10 or _ends_closed(last.rstrip(")")):
             return False
+        if not last[match.end()].isupper() or _list_items(block) is not None:
+            return False  # "- roses" closing a list of "- bread" items
         body = block.lines[:-1]
         return body[0][0] in _OPEN_QUOTES or all(len(line) <= VERSE_LINE for line in body)
     line = block.lines[0]
@@ -614,22 +639,30 @@ def _take_header(blocks: list[_Block], found: _Found, fields: dict[str, object])
     if anchor is not None:
         meta = _meta_run(blocks, anchor, found)
         above = anchor - 1
+        while above >= 0 and _is_button(blocks[above]):  # "Follow", "Share", "5 min read"
+            meta.insert(0, above)
+            above -= 1
         if above >= 0 and _name_like(blocks[above]) and not found.authors:
             # "Title / Ana Ruiz / Jan 9, 2023": a bare name above the dateline is a byline when
-            # the block above it is clearly a title (has lower-case words or five or more words)
+            # the block above it is clearly a title (lower-case words, or two words more than the name)
             top = blocks[above - 1] if above >= 1 else None
             if (
                 top is not None
                 and _title_like(top)
-                and not (_name_like(top) or _masthead_cue(top))
-                and (_has_lower_word(top) or top.words >= 5)
+                and not _masthead_cue(top)
+                and (_has_lower_word(top) or top.words >= min(5, blocks[above].words + 2))
             ):
                 found.authors = parse_byline(blocks[above].lines[0], bare=True) or ()
                 meta.insert(0, above)
                 above -= 1
         after = meta[-1] + 1
         title_below = after < len(blocks) and _title_like(blocks[after])
-        if above < 0 or (_masthead_cue(blocks[above]) and title_below):
+        if title_below and _site_name_above_date(blocks, above, anchor, after):
+            # "The Spark / Jan 9, 2023 / U.S. Weapons Threaten a Wider War": a short name, then
+            # a bare date, then a longer title-like line: the name is the masthead
+            masthead_end = above + 1
+            title_at = after
+        elif above < 0 or (_masthead_cue(blocks[above]) and title_below):
             # the dateline comes first (or right under the masthead): the title follows it
             masthead_end = above + 1
             title_at = after if title_below else None
@@ -698,8 +731,40 @@ def _standfirst_under_title(blocks: list[_Block], index: int) -> bool:
     return upper.words >= 4 and lower.words >= 8 and lower.words > upper.words
 
 
+def _site_name_above_date(blocks: list[_Block], above: int, anchor: int, after: int) -> bool:
+    if above < 0 or anchor != above + 1 or after >= len(blocks):
+        return False
+    name, title = blocks[above], blocks[after]
+    if dateline_authors(blocks[anchor].lines[0]) or not _title_like(name) or name.words > 4:
+        return False
+    if not all(_masthead_cue(b) for b in blocks[:above]):
+        return False
+    if title.words <= name.words:
+        return False
+    return after + 1 >= len(blocks) or not _heading_shape(blocks[after + 1])
+
+
+_READING_TIME = re.compile(
+    r"\d{1,3}\s?(?:min(?:ute)?s?|мин\.?|Min\.)(?:\s?(?:read|lesezeit|de lecture|чтения))?", re.I
+)
+
+
+def _is_button(block: _Block) -> bool:
+    """Page buttons and widgets copied along with the header ("Follow", "Share", "5 min read")."""
+    if not block.single or len(block.lines[0]) > 40:
+        return False
+    line = block.lines[0].strip(" ·•|")
+    key = norm_word(_plain(line))
+    return not line or key in _BUTTONS or key in _DEBRIS_EXACT or bool(_READING_TIME.fullmatch(line))
+
+
 def _take_meta_block(block: _Block, found: _Found) -> bool:
-    """Record a dateline or byline block; ``False`` when the block is neither."""
+    """Record a dateline, byline, tags or button block; ``False`` when the block is none of these."""
+    if _is_button(block):
+        return True
+    if block.single and (tags := _tags_of(block.lines[0])) is not None:
+        found.tags.extend(tags)
+        return True
     if _is_dateline(block):
         line = block.lines[0]
         found.date = found.date or parse_dateline(line)
@@ -776,7 +841,9 @@ def _caption_like(block: _Block, rest: list[_Block], fields: dict[str, object]) 
     lang = str(fields.get("lang") or "")
     if not lang:
         sample = " ".join(b.text for b in rest[:20])[:5000]
-        lang = detect_language(text + " " + sample, fallback="en")
+        lang = detect_language(sample, fallback="en")
+        if detect_language(text, fallback=lang) != lang:
+            return False
     if lang.split("-")[0] != "en":
         return False
     if _NOT_CAPTION_EN.search(text):
@@ -804,7 +871,7 @@ def _heading_shape(block: _Block) -> bool:
         return False
     if _LIST_ITEM.match(line) and not re.match(r"\d{1,3}[.)]\s", line):
         return False
-    return not (_CREDIT.search(line) or _URL_ONLY.fullmatch(line))
+    return not (_CREDIT.search(line) or _URL_ONLY.fullmatch(line) or "://" in line or line.startswith("www."))
 
 
 def _list_items(block: _Block) -> tuple[str, list[str], int] | None:

@@ -1,0 +1,715 @@
+"""The PDF stage: build real PDFs and read them back with pypdf and poppler.
+
+Each PDF is built once per module (fixtures below) and examined by several tests. The sample
+edition is ``tests/data/pdf`` (English with footnotes, a table, lists, quotes, an image and
+code; a Russian and a Greek article; a cover image). A 20-article edition is written on the fly
+by :func:`write_long_edition`; to look at it by hand::
+
+    python tests/test_pdf.py /tmp/long && make-pdf /tmp/long -o /tmp/long.pdf
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+DATA = Path(__file__).parent / "data" / "pdf"
+EPOCH = "1700000000"
+MM = 72 / 25.4
+BUNDLED_FONTS = ("Gentium-Book-Plus", "GentiumBookPlus", "NotoSansMono", "Noto-Sans-Mono")
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+# --- a long edition, written on the fly ------------------------------------------------------
+
+SENTENCES = (
+    "The committee met every Tuesday in the back room of the library, and the minutes went up on the board.",
+    "Nobody expected the rota to change, but it changed three times in a single month without a warning.",
+    "Wages had not kept up with rents for a decade, and everyone on the line could tell you by how much.",
+    "The management consultants called it flexibility; the people doing the work called it something else.",
+    "A strike is not a riot, whatever the newspapers say: it is the collective withdrawal of labour.",
+    "In the first week the leaflets were read by a handful of people; by the third they were photocopied.",
+    "Solidarity is not an abstraction when the canteen fund pays your electricity bill during a stoppage.",
+    "The employer's lawyers found a procedural mistake in the ballot, and the vote had to be held again.",
+    "Agency workers were paid less for the same work, on the same machines, under the same supervisors.",
+    "Every victory, however small, changed what people thought was possible the next time they met.",
+    "The local paper ran the company's statement in full and quoted the union in one line at the bottom.",
+    "By the spring the branch had doubled its membership, mostly among people who had never joined anything.",
+    "Health and safety was the issue that brought the night shift together, long before anyone mentioned pay.",
+    "Historians of the labour movement have long argued that organisation precedes mobilisation.",
+    "The dispute lasted eleven weeks and ended with an agreement that nobody liked and everybody signed.",
+    "Interdepartmental communication remained notoriously unsatisfactory, notwithstanding the reorganisation.",
+)
+TITLES = (
+    "The Night Shift",
+    "Wages, Rents and the Cost of Living: What the Official Figures Leave Out",
+    "Why We Voted to Strike",
+    "A Short History of the Canteen Fund",
+    "Agency Work and the Two-Tier Workforce in Logistics, Retail and the Care Sector",
+    "Notes from a Picket Line",
+    "The Ballot",
+    "Organising the Unorganised: Lessons from a Decade of Campaigns in Small Workplaces",
+    "What the Newspapers Did Not Say",
+    "Safety First",
+)
+AUTHORS = ("Maria Okafor", "Dan Whitlow", "Aisha Rahman", "Tomasz Nowak", "Lucía Fernández", "Grace Mbeki")
+
+
+def _article_markdown(index: int, rng: random.Random) -> str:
+    title = TITLES[index % len(TITLES)] + ("" if index < len(TITLES) else f" ({index // len(TITLES) + 1})")
+    authors = rng.sample(AUTHORS, k=1 if index % 3 else 2)
+    lines = [
+        "---",
+        f'title: "{title}"',
+        f"author: [{', '.join(authors)}]",
+        f"date: 2023-{index % 12 + 1:02d}-{index % 27 + 1:02d}",
+        "publication: The Organiser",
+        f"url: https://example.org/articles/{2000 + index}/story-{index}",
+        f"tags: [labour, topic-{index % 4}]",
+        "---",
+        "",
+    ]
+    notes: list[str] = []
+    for section in range(1 + index % 4):
+        if section:
+            lines += [f"## Part {section + 1}: {rng.choice(('What happened', 'Why it matters', 'What next'))}", ""]
+        for _ in range(2 + (index * 7 + section) % 5):
+            text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 6)))
+            if rng.random() < 0.25:
+                notes.append(" ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 2))))
+                text += f"[^{len(notes)}]"
+            lines += [text, ""]
+        if (index + section) % 3 == 0:
+            lines += ["> " + " ".join(rng.choice(SENTENCES) for _ in range(2)), ""]
+        if (index + section) % 4 == 1:
+            lines += [f"- {rng.choice(SENTENCES)}" for _ in range(3)] + [""]
+    lines += [f"[^{number}]: {note}\n" for number, note in enumerate(notes, start=1)]
+    return "\n".join(lines)
+
+
+def write_long_edition(folder: Path, n: int = 20, *, seed: int = 7) -> Path:
+    """Write ``n`` Markdown articles of varied length and an ``edition.toml`` (deterministic)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    names = []
+    for index in range(n):
+        names.append(f"{index + 1:02d}-article.md")
+        (folder / names[-1]).write_text(_article_markdown(index, rng), encoding="utf-8")
+    manifest = [
+        'title = "Twenty Articles on Work"',
+        'subtitle = "A long edition for testing the pamphlet layout"',
+        'editor = "The Test Collective"',
+        'publisher = "Tenter Hooks Press"',
+        "date = 2024-05-01",
+        'rights = "For non-commercial education."',
+        "articles = [" + ", ".join(f'"{name}"' for name in names) + "]",
+    ]
+    (folder / "edition.toml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    return folder
+
+
+def write_tiny_edition(folder: Path, body: str = "A short text.\n\nAnd a second paragraph.\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tiny.md").write_text(
+        "---\ntitle: A Tiny Article\nauthor: Ann Author\nurl: https://example.org/tiny\n---\n\n" + body,
+        encoding="utf-8",
+    )
+    return folder / "tiny.md"
+
+
+# --- building, once per module -----------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    path: Path
+    pages: int
+    html_path: Path | None
+    warnings: list[str]
+    progress: list[str]
+
+    @property
+    def reader(self) -> PdfReader:
+        return PdfReader(self.path)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build(source: Path, out: Path, **options: object) -> Built:
+    """Build a PDF with SOURCE_DATE_EPOCH set, collecting warnings and progress messages."""
+    from editions.edition import load_edition
+    from editions.pdf import make_pdf
+
+    collect = _Collect()
+    logger = logging.getLogger("editions")
+    logger.addHandler(collect)
+    progress: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            result = make_pdf(load_edition([source]), out, progress=progress.append, **options)  # type: ignore[arg-type]
+    finally:
+        logger.removeHandler(collect)
+    return Built(result.path, result.pages, result.html_path, collect.messages, progress)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pdf")
+
+
+@pytest.fixture(scope="module")
+def sample(workdir: Path) -> Built:
+    return build(DATA, workdir / "sample.pdf", keep_html=True)
+
+
+@pytest.fixture(scope="module")
+def long_a5(workdir: Path) -> Built:
+    return build(write_long_edition(workdir / "long"), workdir / "long.pdf")
+
+
+def pdftotext(path: Path, page: int | None = None, *, layout: bool = True) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        args.append("-layout")
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) for every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def folio(path: Path, page: int) -> str:
+    """The page number printed at the foot of a page (the last line of its text)."""
+    lines = [line.strip() for line in pdftotext(path, page).splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def links(reader: PdfReader, page: int) -> list[str]:
+    uris = []
+    for annot in reader.pages[page - 1].get("/Annots") or []:
+        action = annot.get_object().get("/A")
+        if action is not None and "/URI" in action:
+            uris.append(str(action["/URI"]))
+    return uris
+
+
+# --- paper sizes and options -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "size"),
+    [
+        ("A5", "A5", (148, 210)),
+        ("a4", "A4", (210, 297)),
+        ("A6", "A6", (105, 148)),
+        ("Letter", "letter", (215.9, 279.4)),
+        ("half-letter", "half-letter", (139.7, 215.9)),
+        ("140x216mm", "140x216mm", (140, 216)),
+        ("5.5x8.5in", "139.7x215.9mm", (139.7, 215.9)),
+        ("14 x 20 cm", "140x200mm", (140, 200)),
+    ],
+)
+def test_parse_paper(value: str, name: str, size: tuple[float, float]) -> None:
+    from editions.pdf import parse_paper
+
+    paper = parse_paper(value)
+    assert paper.name == name
+    assert (paper.width_mm, paper.height_mm) == pytest.approx(size)
+
+
+@pytest.mark.parametrize("value", ["", "A3", "B5", "legal", "140x216", "140mm", "10x10mm", "1x2m", "axbmm", "0x0in"])
+def test_bad_paper_sizes_are_editions_errors(value: str) -> None:
+    from editions.errors import EditionsError
+    from editions.pdf import page_geometry, parse_paper
+
+    with pytest.raises(EditionsError, match="paper size"):
+        parse_paper(value)
+    with pytest.raises(EditionsError):
+        page_geometry("A5", font_size=1)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "A6", "letter", "half-letter", "140x216mm"])
+def test_margins_are_wider_on_the_binding_side_and_the_measure_is_bounded(paper: str) -> None:
+    from editions.pdf import MAX_MEASURE_EM, page_geometry
+
+    geometry = page_geometry(paper)
+    assert geometry.inner > geometry.outer > 0
+    assert geometry.bottom > geometry.top > 0
+    assert 20 <= geometry.measure_em <= MAX_MEASURE_EM + 0.01
+
+
+@pytest.fixture(scope="module")
+def paper_builds(workdir: Path) -> dict[str, Built]:
+    tiny = write_tiny_edition(workdir / "tiny")
+    sizes = ["A4", "A6", "letter", "half-letter", "140x216mm", "5.5x8.5in"]
+    return {paper: build(tiny, workdir / f"tiny-{paper}.pdf", paper=paper) for paper in sizes}
+
+
+@pytest.mark.parametrize(
+    ("paper", "size_mm"),
+    [
+        ("A4", (210, 297)),
+        ("A6", (105, 148)),
+        ("letter", (215.9, 279.4)),
+        ("half-letter", (139.7, 215.9)),
+        ("140x216mm", (140, 216)),
+        ("5.5x8.5in", (139.7, 215.9)),
+    ],
+)
+def test_page_size(paper_builds: dict[str, Built], paper: str, size_mm: tuple[float, float]) -> None:
+    reader = paper_builds[paper].reader
+    for page in reader.pages:
+        box = page.mediabox
+        assert (float(box.width), float(box.height)) == pytest.approx((size_mm[0] * MM, size_mm[1] * MM), abs=0.1)
+
+
+def test_default_paper_is_a5(sample: Built) -> None:
+    box = sample.reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((148 * MM, 210 * MM), abs=0.1)
+
+
+# --- the sample edition ------------------------------------------------------------------------
+
+
+def test_page_count_and_result(sample: Built) -> None:
+    reader = sample.reader
+    assert sample.pages == len(reader.pages)
+    # cover, contents, three articles of one to three pages each, sources, colophon
+    assert 8 <= sample.pages <= 16
+
+
+def test_a_normal_build_logs_no_warning(sample: Built, long_a5: Built) -> None:
+    assert sample.warnings == []
+    assert long_a5.warnings == []
+
+
+def test_outline_has_every_article_and_back_matter_page(sample: Built) -> None:
+    entries = outline(sample.reader)
+    top = [title for level, title, _ in entries if level == 1]
+    assert top == [
+        "Contents",
+        "How We Organised the Night Shift",
+        "Почему мы бастовали",
+        "Η απεργία των διανομέων",
+        "Sources",
+        "Colophon",
+    ]
+    sections = [title for level, title, _ in entries if level == 2]
+    assert "Mapping the workplace" in sections and "Итоги" in sections
+
+
+def test_metadata(sample: Built) -> None:
+    reader = sample.reader
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Voices from the Shop Floor"
+    assert info.author == "The Test Collective"
+    assert info.subject == "Three articles on organising at work, in English, Russian and Greek."
+    keywords = [k.strip() for k in str(info["/Keywords"]).split(",")]
+    assert {"labour", "organising", "забастовка", "απεργία"} <= set(keywords)
+    assert str(info["/Creator"]).startswith("editions ")
+    assert str(info["/CreationDate"]).startswith("D:20240501")  # the edition's date
+    assert str(info["/ModDate"]).startswith("D:20231114")  # SOURCE_DATE_EPOCH
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_article_languages_reach_the_html_for_hyphenation(sample: Built) -> None:
+    assert sample.html_path is not None
+    html = sample.html_path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert 'lang="ru"' in html and 'lang="el"' in html
+    assert "hyphens: auto" in html
+
+
+@needs_poppler
+def test_cover_has_title_imprint_and_no_running_head_or_folio(sample: Built) -> None:
+    text = pdftotext(sample.path, 1)
+    assert "Voices from the Shop Floor" in text
+    assert "Three articles on work, wages and solidarity" in text
+    assert "The Test Collective" in text.replace("Test Collective", "Test Collective")
+    assert "Tenter Hooks Press" in text and "May 1, 2024" in text
+    assert not re.search(r"^\s*1\s*$", text, re.M)
+
+
+@needs_poppler
+def test_contents_numbers_are_the_printed_folios(long_a5: Built) -> None:
+    entries = [(title, page) for level, title, page in outline(long_a5.reader) if level == 1]
+    articles = [(title, page) for title, page in entries if title not in {"Contents", "Sources", "Colophon"}]
+    assert len(articles) == 20
+    contents_pages = [page for title, page in entries if title == "Contents"]
+    first_article_page = articles[0][1]
+    contents_text = "\n".join(pdftotext(long_a5.path, p) for p in range(contents_pages[0], first_article_page))
+    listed = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", contents_text, re.M)]
+    assert len(listed) == 20
+    for (title, page), number in zip(articles, listed, strict=True):
+        assert number == page, title
+        assert folio(long_a5.path, page) == str(number), title
+    # pages after an opening page carry their folio too
+    assert folio(long_a5.path, articles[0][1] + 1) == str(articles[0][1] + 1)
+
+
+@needs_poppler
+def test_running_heads(sample: Built) -> None:
+    entries = {title: page for level, title, page in outline(sample.reader) if level == 1}
+    first = entries["How We Organised the Night Shift"]
+    opening = pdftotext(sample.path, first).splitlines()
+    assert opening[0].strip().startswith("How We Organised the Night Shift")  # the title, no running head
+    left = first + 1  # an even (left-hand) page: the edition's title
+    assert pdftotext(sample.path, left).strip().splitlines()[0].strip() == "Voices from the Shop Floor"
+    right = first + 2  # an odd (right-hand) page: the article's title
+    assert pdftotext(sample.path, right).strip().splitlines()[0].strip() == "How We Organised the Night Shift"
+
+
+def _words_with_boxes(path: Path, page: int) -> list[tuple[str, float]]:
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [(m.group(3), float(m.group(2))) for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', out)]
+
+
+@needs_poppler
+def test_footnotes_at_the_foot_of_the_page_numbered_per_article(sample: Built) -> None:
+    first = {t: p for _, t, p in outline(sample.reader)}["How We Organised the Night Shift"]
+    height = float(sample.reader.pages[first - 1].mediabox.height)
+    words = _words_with_boxes(sample.path, first)
+    note = [y for word, y in words if word == "thermostat"]
+    body = [y for word, y in words if word == "kebab"]
+    assert note and body
+    assert note[0] > body[0]
+    assert note[0] > 0.7 * height
+    russian = {t: p for _, t, p in outline(sample.reader)}["Почему мы бастовали"]
+    text = " ".join(pdftotext(sample.path, p) for p in range(russian, russian + 2))
+    assert re.search(r"1\.\s+План второго цеха", text)  # numbering starts again at 1
+
+
+@needs_poppler
+def test_attribution_line_and_links(sample: Built) -> None:
+    url = "https://example.org/news/2023/night-shift-organising?id=42"
+    entries = {t: p for _, t, p in outline(sample.reader)}
+    end = entries["Почему мы бастовали"] - 1  # the English article's last page
+    text = " ".join(pdftotext(sample.path, end, layout=False).split())
+    assert "Originally published in The Organiser, March 14, 2023." in text
+    assert url in text.replace(" ", "").replace("-\n", "") or url.replace("?id=42", "") in text.replace(" ", "")
+    assert url in links(sample.reader, end)
+    assert url in links(sample.reader, entries["Sources"])
+    internal = sample.reader.pages[entries["Contents"] - 1].get("/Annots") or []
+    assert any("/Dest" in a.get_object() for a in internal)
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None, reason="zbar-tools")
+def test_qr_codes_decode_to_the_exact_urls(sample: Built, tmp_path: Path) -> None:
+    page = {t: p for _, t, p in outline(sample.reader)}["Sources"]
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-f", str(page), "-l", str(page), "-png", str(sample.path), str(tmp_path / "s")],
+        check=True,
+    )
+    image = next(tmp_path.glob("s-*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True).stdout
+    assert sorted(out.split()) == sorted(
+        [
+            "https://example.org/news/2023/night-shift-organising?id=42",
+            "https://example.org/ru/2022/zabastovka",
+            "https://example.org/el/2023/apergia-dianomeon",
+        ]
+    )
+
+
+@needs_poppler
+def test_qr_codes_are_vector(sample: Built) -> None:
+    page = {t: p for _, t, p in outline(sample.reader)}["Sources"]
+    out = subprocess.run(
+        ["pdfimages", "-list", "-f", str(page), "-l", str(page), str(sample.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert len(out.strip().splitlines()) == 2  # the header only: no raster image on the Sources page
+
+
+@needs_poppler
+def test_colophon(sample: Built) -> None:
+    page = {t: p for _, t, p in outline(sample.reader)}["Colophon"]
+    text = " ".join(pdftotext(sample.path, page, layout=False).split())
+    for expected in (
+        "Edited by The Test Collective.",
+        "Published by Tenter Hooks Press, May 1, 2024.",
+        "Texts remain the property of their authors",
+        "editors@example.org",
+    ):
+        assert expected in text
+
+
+@needs_poppler
+def test_fonts_are_embedded_and_only_the_bundled_ones(sample: Built) -> None:
+    out = subprocess.run(["pdffonts", str(sample.path)], capture_output=True, text=True, check=True).stdout
+    rows = out.strip().splitlines()[2:]
+    assert rows
+    names = set()
+    for row in rows:
+        name, *_ = row.split()
+        emb = row.split()[-5]
+        assert emb == "yes", row
+        names.add(name.split("+", 1)[-1])
+    assert all(name.startswith(BUNDLED_FONTS) for name in names), names
+    assert any("Italic" in n for n in names) and any("Bold" in n for n in names)
+    assert any("Mono" in n for n in names)  # the code in the English article
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+def test_qpdf_check_is_clean(sample: Built, long_a5: Built) -> None:
+    for built in (sample, long_a5):
+        result = subprocess.run(["qpdf", "--check", str(built.path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "No syntax or stream encoding errors" in result.stdout
+
+
+def test_rebuild_is_byte_identical(sample: Built, workdir: Path) -> None:
+    again = build(DATA, workdir / "again.pdf")
+    assert again.path.read_bytes() == sample.path.read_bytes()
+
+
+def test_kept_html_renders_with_the_weasyprint_command(sample: Built, tmp_path: Path) -> None:
+    assert sample.html_path == sample.path.with_name("sample.print.html")
+    weasyprint = Path(sys.executable).with_name("weasyprint")
+    command = [str(weasyprint)] if weasyprint.exists() else [sys.executable, "-m", "weasyprint"]
+    out = tmp_path / "from-html.pdf"
+    subprocess.run([*command, str(sample.html_path), str(out)], check=True, cwd=tmp_path, capture_output=True)
+    assert len(PdfReader(out).pages) == sample.pages
+
+
+def test_long_edition_headings_never_end_a_page(long_a5: Built) -> None:
+    reader = long_a5.reader
+    bottom_margin = 0.095 * 210 * MM
+    found = 0
+    for item in reader.outline:
+        if not isinstance(item, list):
+            continue
+        for section in item:
+            if isinstance(section, list):
+                continue
+            found += 1
+            top = float(section.top)  # distance of the heading's top from the page's bottom edge
+            assert top > bottom_margin + 4 * 12, section.title  # room for the heading and two lines
+    assert found > 10
+
+
+def test_progress_is_reported_for_long_builds(long_a5: Built) -> None:
+    assert long_a5.pages > 40
+    assert any(message.startswith("writing") for message in long_a5.progress)
+    assert any("page" in message for message in long_a5.progress)
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def test_font_size_changes_the_layout(sample: Built, workdir: Path) -> None:
+    bigger = build(DATA, workdir / "big.pdf", font_size=13)
+    assert bigger.pages > sample.pages
+    html = sample.html_path.read_text(encoding="utf-8") if sample.html_path else ""
+    assert "--body-size: 10.25pt" in html
+
+
+def test_open_right_starts_articles_on_odd_pages(workdir: Path) -> None:
+    built = build(DATA, workdir / "right.pdf", open_right=True)
+    starts = [page for level, title, page in outline(built.reader) if level == 1 and title not in {"Contents"}]
+    articles = starts[:3]
+    assert all(page % 2 == 1 for page in articles), articles
+
+
+# --- resources: only the edition's and the style's files -------------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[socket.socket, int]]:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.setblocking(False)
+    try:
+        yield server, server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def _no_connection(server: socket.socket) -> bool:
+    try:
+        connection, _ = server.accept()
+    except BlockingIOError:
+        return True
+    connection.close()
+    return False
+
+
+def _png(path: Path) -> Path:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(path)
+    return path
+
+
+def test_fetcher_allows_only_the_edition_and_style_folders(tmp_path: Path) -> None:
+    from editions.pdf import RestrictedFetcher
+
+    root = tmp_path / "edition"
+    inside = _png(root / "images" / "ok.png")
+    outside = _png(tmp_path / "secret" / "private.png")
+    (root / "link.png").symlink_to(outside)
+    _png(root / ".hidden" / "x.png")
+    fetcher = RestrictedFetcher([root])
+    assert fetcher.allowed_path(inside.as_uri()) == inside.resolve()
+    assert fetcher.allowed_path(outside.as_uri()) is None
+    assert fetcher.allowed_path((root / "images" / ".." / ".." / "secret" / "private.png").as_uri()) is None
+    assert fetcher.allowed_path(root.as_uri() + "/images/../../secret/private.png") is None
+    assert fetcher.allowed_path((root / "link.png").as_uri()) is None
+    assert fetcher.allowed_path((root / ".hidden" / "x.png").as_uri()) is None
+    assert fetcher.allowed_path("file:///etc/passwd") is None
+    assert fetcher.allowed_path("file://otherhost" + inside.as_posix()) is None
+    assert fetcher.fetch(inside.as_uri()).read() == inside.read_bytes()
+    assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/x.png", "ftp://x/y"):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+
+
+def test_refused_resources_and_attachments_in_a_document(tmp_path: Path, listener) -> None:
+    from editions.pdf import render_document
+
+    server, port = listener
+    root = tmp_path / "edition"
+    allowed = _png(root / "ok.png")
+    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>
+<link rel="attachment" href="file:///etc/passwd" title="passwd">
+<link rel="attachment" href="ok.png" title="even an allowed file">
+<style>body {{ font-family: serif }}</style></head><body>
+<p>Text <img src="file:///etc/passwd"> <img src="http://127.0.0.1:{port}/x.png"> <img src="ok.png"></p>
+<p><a rel="attachment" href="ok.png">attach</a> <a href="local.html">local</a></p>
+</body></html>"""
+    document, problems = render_document(html, base_url=root.as_uri() + "/", roots=[root])
+    assert any("refused" in p and "/etc/passwd" in p for p in problems)
+    assert any("refused" in p and f"127.0.0.1:{port}" in p for p in problems)
+    out = tmp_path / "out.pdf"
+    document.write_pdf(out)
+    assert _no_connection(server)
+    reader = PdfReader(out)
+    assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
+    assert not reader.attachments
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            assert annot["/Subtype"] != "/FileAttachment"
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            assert not uri.startswith("file:")
+    raw = out.read_bytes()
+    assert b"root:" not in raw
+    assert allowed.is_file()
+
+
+def test_make_pdf_refuses_network_and_outside_images(tmp_path: Path, listener) -> None:
+    server, port = listener
+    _png(tmp_path / "outside.png")
+    article = write_tiny_edition(
+        tmp_path / "edition",
+        f"Text.\n\n![net](http://127.0.0.1:{port}/spy.png)\n\n![up](../outside.png)\n\n![ok](ok.png)\n",
+    )
+    _png(article.parent / "ok.png")
+    built = build(article, tmp_path / "out.pdf")
+    assert _no_connection(server)
+    assert any("refused" in w and f"127.0.0.1:{port}" in w for w in built.warnings)
+    assert any("refused" in w and "outside.png" in w for w in built.warnings)
+    images = subprocess.run(["pdfimages", "-list", str(built.path)], capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) == 3  # header lines and the one allowed image
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_cli_writes_the_pdf_and_the_html(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    from editions.cli import make_pdf_main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    article = write_tiny_edition(tmp_path / "e")
+    out = tmp_path / "out" / "tiny.pdf"
+    assert make_pdf_main([str(article), "-o", str(out), "--paper", "A6", "--keep-html"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(out), str(out.with_name("tiny.print.html"))]
+    assert len(PdfReader(out).pages) >= 2
+    assert make_pdf_main([str(article), "-o", str(out), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_cli_default_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    from editions.cli import make_pdf_main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    article = write_tiny_edition(tmp_path / "e")
+    monkeypatch.chdir(tmp_path)
+    assert make_pdf_main([str(article)]) == 0
+    assert capsys.readouterr().out.strip() == str(Path("dist") / "a-tiny-article.pdf")
+    assert (tmp_path / "dist" / "a-tiny-article.pdf").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--paper", "B5"], "unknown paper size 'B5'"),
+        (["--paper", "10x10mm"], "out of range"),
+        (["--font-size", "100"], "font size 100 pt out of range"),
+        (["--style", "nonesuch"], "unknown style 'nonesuch'"),
+    ],
+)
+def test_cli_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], args, message: str) -> None:
+    from editions.cli import make_pdf_main
+
+    article = write_tiny_edition(tmp_path / "e")
+    assert make_pdf_main([str(article), "-o", str(tmp_path / "x.pdf"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("make-pdf: error: ") and message in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from editions.cli import make_pdf_main
+
+    assert make_pdf_main([str(tmp_path / "nope.md"), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+if __name__ == "__main__":
+    print(write_long_edition(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 20))

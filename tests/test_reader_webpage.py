@@ -1,0 +1,326 @@
+"""Saved web pages: the article without the site around it, and the page's metadata in order of trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from editions import EditionsError, load_edition, read_article
+from editions.readers import read_draft
+from editions.sanitize import html_to_text
+
+WEB = Path(__file__).parent / "data" / "web"
+
+PARAGRAPHS = [
+    "The union branch met on Thursday evening in the back room of the community centre, where the "
+    "heating had been broken since the autumn and everyone kept their coats on.",
+    "Members heard a report on the negotiations, which have dragged on for seven months without any "
+    "improvement in the employer's offer, and voted to hold a ballot for industrial action.",
+    "The ballot will open next month. Stewards will visit every workplace in the district before it "
+    "closes, and the branch will publish the result as soon as it is known.",
+]
+
+
+def page(head: str = "", body: str = "", *, lang: str = "", paragraphs: list[str] | None = None) -> str:
+    """A small but realistic page: ``head`` markup, an ``<h1>``, optional ``body`` markup and paragraphs."""
+    text = "".join(f"<p>{p}</p>" for p in (PARAGRAPHS if paragraphs is None else paragraphs))
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (
+        f'<!DOCTYPE html><html{lang_attr}><head><meta charset="utf-8"><title>Branch votes for a ballot</title>'
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><main><article>"
+        f"<h1>Branch votes for a ballot</h1>{body}{text}</article></main><footer>Site footer</footer></body></html>"
+    )
+
+
+def write(tmp_path: Path, html: str, name: str = "page.html", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(html.encode(encoding))
+    return path
+
+
+def text_of(article_html: str) -> str:
+    return html_to_text(article_html)
+
+
+# --- the four shapes of page -------------------------------------------------------------------
+
+CHROME_WORDPRESS = [
+    "Skip to content", "Donate to the strike fund", "News from the shop floor", "ADVERTISEMENT", "Cheap loans",
+    "Share this", "Share on Twitter", "Bus drivers win back", "Cleaners at the university", "Related",
+    "Solidarity from the day shift", "WhatsApp", "Leave a Reply", "Post Comment", "Recent Posts",
+    "Housing co-op", "Get the Dispatch in your inbox", "Proudly powered by WordPress", "Privacy policy",
+    "cookies", "Previous post", "Rent strike enters", "Tagged", "logistics", "Posted in",
+]  # fmt: skip
+
+
+def test_wordpress_page_metadata_from_json_ld() -> None:
+    article = read_article(WEB / "wordpress.html")
+    assert article.title == "Why the night shift walked out"  # JSON-LD headline, not og:title
+    assert article.authors == ("Maria Okafor", "Tom Reyes")  # JSON-LD Persons, not <meta name=author>
+    assert article.date == dt.date(2024, 3, 2)  # datePublished, not article:published_time
+    assert article.source.publication == "The Workers' Dispatch"
+    assert article.source.url == "https://dispatch.example.org/2024/03/why-the-night-shift-walked-out/"
+    assert article.lang == "en-GB"
+
+
+def test_wordpress_page_keeps_the_article_structure() -> None:
+    body = read_article(WEB / "wordpress.html").body_html
+    assert "<h2>How it was organised</h2>" in body
+    assert "<h3>The first hour</h3>" in body
+    assert "<h1" not in body and "Why the night shift walked out</h" not in body  # the title is separate
+    assert "<strong>forty-three drivers and loaders</strong>" in body
+    assert "<em>small conversations</em>" in body
+    assert '<a href="https://union.example.org/claims/northgate">written claim</a>' in body
+    assert body.count("<li>") == 6 and "<ul>" in body and "<ol>" in body
+    assert "<blockquote>" in body and "because we were ready" in body
+    assert "<thead><tr><th>Demand</th><th>Outcome</th></tr></thead>" in body
+    assert "<td>Heated break room</td>" in body
+    assert "<figure>" in body and "<figcaption>The main gate at 3" in body
+    assert 'src="https://dispatch.example.org/wp-content/uploads/2024/03/gate.jpg"' in body
+    assert "management knows it too" in body  # the last paragraph
+
+
+@pytest.mark.parametrize("chrome", CHROME_WORDPRESS)
+def test_wordpress_chrome_is_gone(chrome: str) -> None:
+    assert chrome.lower() not in text_of(read_article(WEB / "wordpress.html").body_html).lower()
+
+
+def test_open_graph_only_page_without_article_markup() -> None:
+    article = read_article(WEB / "og-only.html")
+    assert article.title == "Tenants organise against the rent rise"
+    assert article.authors == ("Priya Natarajan",)
+    assert article.date == dt.date(2023, 9, 14)
+    assert article.source.publication == "Housing Notes"
+    assert article.source.url == "https://housingnotes.example.net/tenants-organise"
+    assert article.lang == "en"  # detected: the page does not say
+    body = article.body_html
+    assert "<h2>A list of broken promises</h2>" in body and "<h2>The freeze</h2>" in body  # h3 → h2
+    text = text_of(body)
+    assert text.startswith("When the letters arrived")
+    assert "membership keeps growing" in text
+    for chrome in ("Archive", "Newsletter signup", "Tweet this", "Email this", "Popular this week",
+                   "Deposit protection", "volunteer project", "editors@"):  # fmt: skip
+        assert chrome not in text
+
+
+def test_visible_byline_and_dateline_only() -> None:
+    article = read_article(WEB / "byline-only.html")
+    assert article.title == "The cleaners who beat outsourcing"
+    assert article.authors == ("Ana Lucía Torres",)
+    assert article.date == dt.date(2022, 6, 5)
+    assert article.source.publication == "Campus Voice"  # from "<title>Title - Campus Voice"
+    assert article.source.url is None
+    text = text_of(article.body_html)
+    assert text.startswith("For eleven years")  # byline and dateline are not body text
+    assert "June 5, 2022" not in text and "By Ana" not in text
+    for chrome in ("Student and staff news", "Opinion", "Events", "Most read", "Library opening", "Copyright"):
+        assert chrome not in text
+
+
+def test_french_page() -> None:
+    article = read_article(WEB / "french.html")
+    assert article.lang == "fr"
+    assert article.title == "La grève des sages-femmes"
+    assert article.authors == ("Camille Dubois",)
+    assert article.date == dt.date(2023, 11, 20)
+    assert article.source.publication == "Le Journal des Luttes"
+    assert article.source.url == "https://luttes.example.fr/2023/11/greve-sages-femmes"
+    assert "<h2>Un soutien qui s’élargit</h2>" in article.body_html
+    text = text_of(article.body_html)
+    assert "conditions" in text and "département" in text
+    for chrome in ("Accueil", "Abonnez-vous", "Partager", "À lire aussi", "infirmières de nuit", "Mentions légales"):
+        assert chrome not in text
+
+
+# --- order of trust ----------------------------------------------------------------------------
+
+JSON_LD = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "JSON-LD title",
+    "author": {"@type": "Person", "name": "Jay Son"},
+    "datePublished": "2021-01-01T10:00:00Z",
+    "publisher": {"@type": "Organization", "name": "JSON-LD Press"},
+    "url": "https://jsonld.example.org/a",
+    "inLanguage": "en-US",
+}
+OPEN_GRAPH = (
+    '<meta property="og:title" content="OG title"><meta property="og:site_name" content="OG Press">'
+    '<meta property="og:url" content="https://og.example.org/a">'
+    '<meta property="article:published_time" content="2022-02-02">'
+    '<meta property="article:author" content="Olga Graph">'
+)
+META = (
+    '<meta name="citation_title" content="Meta title"><meta name="author" content="Meta Author">'
+    '<meta name="dc.date" content="2023-03-03"><meta name="dc.publisher" content="Meta Press">'
+    '<meta name="citation_public_url" content="https://meta.example.org/a"><meta name="dc.language" content="en-CA">'
+)
+LINK = '<link rel="canonical" href="https://canonical.example.org/a">'
+
+
+@pytest.mark.parametrize(
+    ("layers", "expected"),
+    [
+        ("json og meta link", ("JSON-LD title", ("Jay Son",), dt.date(2021, 1, 1), "JSON-LD Press",
+                               "https://jsonld.example.org/a", "en-US")),
+        ("og meta link", ("OG title", ("Olga Graph",), dt.date(2022, 2, 2), "OG Press",
+                          "https://og.example.org/a", "en-CA")),
+        ("meta link", ("Meta title", ("Meta Author",), dt.date(2023, 3, 3), "Meta Press",
+                       "https://meta.example.org/a", "en-CA")),
+        ("link", ("Branch votes for a ballot", (), None, None, "https://canonical.example.org/a", "en-GB")),
+    ],
+)  # fmt: skip
+def test_order_of_trust(tmp_path: Path, layers: str, expected: tuple[object, ...]) -> None:
+    head = ""
+    if "json" in layers:
+        head += f'<script type="application/ld+json">{json.dumps(JSON_LD)}</script>'
+    if "og" in layers:
+        head += OPEN_GRAPH
+    if "meta" in layers:
+        head += META
+    if "link" in layers:
+        head += LINK
+    draft = read_draft(write(tmp_path, page(head, lang="en-GB")))
+    assert (draft.title, draft.authors, draft.date, draft.publication, draft.url, draft.lang) == expected
+
+
+def test_broken_json_ld_is_skipped(tmp_path: Path) -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Broken",, }</script>' + OPEN_GRAPH
+    draft = read_draft(write(tmp_path, page(head)))
+    assert draft.title == "OG title"
+    assert draft.authors == ("Olga Graph",)
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "Ana Ruiz and John Smith",
+        ["Ana Ruiz", {"@type": "Person", "name": "John Smith"}],
+        [{"@type": "Person", "name": "Ana Ruiz"}, {"@type": "Person", "name": "John Smith"}],
+    ],
+)
+def test_json_ld_author_shapes(tmp_path: Path, author: object) -> None:
+    data = {"@type": "BlogPosting", "headline": "H", "author": author}
+    draft = read_draft(write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(data)}</script>')))
+    assert draft.authors == ("Ana Ruiz", "John Smith")
+
+
+def test_json_ld_graph_with_id_references(tmp_path: Path) -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "@id": "#org", "name": "The Referenced Press"},
+            {"@type": "Person", "@id": "#ana", "name": "Ana Ruiz"},
+            {"@type": ["Article", "NewsArticle"], "headline": "Graph title", "author": {"@id": "#ana"},
+             "publisher": {"@id": "#org"}, "datePublished": "2020-05-17",
+             "mainEntityOfPage": {"@type": "WebPage", "@id": "https://graph.example.org/a"}},
+        ],
+    }  # fmt: skip
+    draft = read_draft(write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(graph)}</script>')))
+    assert draft.title == "Graph title"
+    assert draft.authors == ("Ana Ruiz",)
+    assert draft.publication == "The Referenced Press"
+    assert draft.date == dt.date(2020, 5, 17)
+    assert draft.url == "https://graph.example.org/a"
+
+
+def test_citation_meta_tags(tmp_path: Path) -> None:
+    head = (
+        '<meta name="citation_title" content="On the Question of Hours">'
+        '<meta name="citation_author" content="Ruiz, Ana"><meta name="citation_author" content="Smith, John">'
+        '<meta name="citation_publication_date" content="2019/11/05">'
+        '<meta name="citation_journal_title" content="Labour History Review">'
+    )
+    draft = read_draft(write(tmp_path, page(head)))
+    assert draft.title == "On the Question of Hours"
+    assert draft.authors == ("Ruiz, Ana", "Smith, John")
+    assert draft.date == dt.date(2019, 11, 5)
+    assert draft.publication == "Labour History Review"
+
+
+def test_profile_url_is_not_an_author(tmp_path: Path) -> None:
+    head = '<meta property="article:author" content="https://www.facebook.com/someone">'
+    draft = read_draft(write(tmp_path, page(head, '<p class="byline">By Jo Bloggs</p>')))
+    assert draft.authors == ("Jo Bloggs",)
+
+
+# --- the body ----------------------------------------------------------------------------------
+
+
+def test_links_without_a_known_page_url_are_unwrapped(tmp_path: Path) -> None:
+    body = '<p>See <a href="/about">our about page</a>, <a href="#top">the top</a> and <a href="https://x.org/">x</a>.</p>'
+    article = read_article(write(tmp_path, page(body=body)))
+    assert "our about page" in article.body_html and 'href="/about"' not in article.body_html
+    assert 'href="#top"' not in article.body_html
+    assert '<a href="https://x.org/">x</a>' in article.body_html
+
+
+def test_relative_links_resolve_against_the_canonical_url(tmp_path: Path) -> None:
+    body = '<p>See <a href="/about">our about page</a>.</p><p><img src="pics/a.png" alt="A"></p>'
+    article = read_article(write(tmp_path, page(LINK, body)))
+    assert '<a href="https://canonical.example.org/about">our about page</a>' in article.body_html
+    assert 'src="pics/a.png"' in article.body_html  # an image saved beside the page stays local
+
+
+def test_article_html_is_sanitised(tmp_path: Path) -> None:
+    body = (
+        '<p onclick="steal()">Click <a href="javascript:alert(1)">here</a><script>alert(2)</script>'
+        '<iframe src="https://evil.example/"></iframe> and <img src="file:///etc/passwd" alt="x"> text.</p>'
+    )
+    html = read_article(write(tmp_path, page(body=body))).body_html
+    for bad in ("onclick", "javascript:", "<script", "alert(2)", "<iframe", "file:"):
+        assert bad not in html
+
+
+def test_heading_levels_start_at_h2(tmp_path: Path) -> None:
+    body = "<h1>Part one</h1><p>" + PARAGRAPHS[0] + "</p><h2>Detail</h2><p>" + PARAGRAPHS[1] + "</p><h1>Part two</h1>"
+    html = read_article(write(tmp_path, page(body=body))).body_html
+    assert "<h2>Part one</h2>" in html and "<h3>Detail</h3>" in html and "<h1" not in html
+
+
+def test_legacy_charset_from_meta(tmp_path: Path) -> None:
+    html = page(paragraphs=["Профсоюз объявил забастовку на заводе после трёх месяцев переговоров без результата."])
+    html = html.replace('<meta charset="utf-8">', '<meta charset="windows-1251">').replace("<html>", '<html lang="ru">')
+    article = read_article(write(tmp_path, html, encoding="cp1251"))
+    assert "Профсоюз объявил забастовку" in article.body_html
+    assert article.lang == "ru"
+
+
+# --- malformed input ---------------------------------------------------------------------------
+
+
+def test_binary_garbage_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.html"
+    path.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(EditionsError, match="binary data") as info:
+        read_article(path)
+    assert str(path) in str(info.value)
+
+
+def test_page_without_text_is_a_clean_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "<html><head><title>Nothing</title></head><body><nav>Home</nav></body></html>")
+    with pytest.raises(EditionsError, match="no article text") as info:
+        read_article(path)
+    assert str(path) in str(info.value)
+
+
+def test_empty_page_is_a_clean_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "   \n")
+    with pytest.raises(EditionsError, match="empty"):
+        read_article(path)
+
+
+def test_html_files_in_an_edition_folder(tmp_path: Path) -> None:
+    shutil.copy(WEB / "og-only.html", tmp_path / "01-tenants.html")
+    shutil.copy(WEB / "byline-only.html", tmp_path / "02-cleaners.htm")
+    (tmp_path / "03-note.md").write_text("# A note\n\nShort text.\n", encoding="utf-8")
+    edition = load_edition([tmp_path])
+    assert [a.title for a in edition.articles] == [
+        "Tenants organise against the rent rise",
+        "The cleaners who beat outsourcing",
+        "A note",
+    ]
