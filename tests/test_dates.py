@@ -189,6 +189,10 @@ def test_byline_with_date(line: str, authors: tuple[str, ...]) -> None:
         # dates out of range
         "January 9, 1066",
         "9 January 2500",
+        # titles that hold a date
+        "Strike Diary: January 9, 2023",
+        "Statement of January 9, 2023",
+        "The Strike of 9 January 2023",
         # other numbers
         "Vol. 87/No. 2 January 16, 2023",
         "Issue 1168",

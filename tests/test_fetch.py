@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,13 +21,15 @@ from editions.readers.url import read_url
 WEB = Path(__file__).parent / "data" / "web"
 PAGE = (WEB / "og-only.html").read_bytes()
 PLAIN = (WEB / "byline-only.html").read_bytes()
-CANONICAL = PLAIN.replace(b"</head>", b'<link rel="canonical" href="https://campus.example.edu/cleaners"></head>')
+CANONICAL = PLAIN.replace(
+    b"</head>", b'<link rel="canonical" href="https://campus.example.edu/cleaners"></head>'
+)
 BOMB = gzip.compress(b" " * (8 * 1024 * 1024))
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    requests: list[tuple[str, str]] = []  # (path, user agent)
+    requests: ClassVar[list[tuple[str, str]]] = []  # (path, user agent)
     release = threading.Event()
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
@@ -184,7 +187,9 @@ def test_redirect_without_location(server: str) -> None:
         fetch(f"{server}/no-location")
 
 
-@pytest.mark.parametrize(("path", "status"), [("/missing", "404 Not Found"), ("/broken", "500 Internal Server Error")])
+@pytest.mark.parametrize(
+    ("path", "status"), [("/missing", "404 Not Found"), ("/broken", "500 Internal Server Error")]
+)
 def test_http_errors(server: str, path: str, status: str) -> None:
     with pytest.raises(EditionsError) as info:
         fetch(f"{server}{path}")
@@ -235,10 +240,14 @@ def test_private_addresses_can_be_refused(server: str) -> None:
     assert Handler.requests == []  # refused before connecting
 
 
-def test_a_public_page_cannot_redirect_into_private_space(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_public_page_cannot_redirect_into_private_space(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = iter([True])  # the first address checked (the page's) passes as public, the redirect's does not
     monkeypatch.setattr(fetch_module, "is_public_address", lambda address: next(answers, False))
-    with pytest.raises(EditionsError, match="redirected to .*/r2: 127.0.0.1 is a local or private address"):
+    with pytest.raises(
+        EditionsError, match=r"redirected to .*/r2: 127\.0\.0\.1 is a local or private address"
+    ):
         fetch(f"{server}/r1")
     assert [path for path, _ in Handler.requests] == ["/r1"]
 
@@ -273,7 +282,7 @@ def test_connection_refused() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(EditionsError, match="cannot connect to 127.0.0.1"):
+    with pytest.raises(EditionsError, match=r"cannot connect to 127\.0\.0\.1"):
         fetch(f"http://127.0.0.1:{port}/", timeout=2)
 
 
@@ -321,7 +330,9 @@ def test_load_edition_with_urls_and_a_manifest(server: str, tmp_path: Path) -> N
 
 
 def test_load_edition_offline(server: str, tmp_path: Path) -> None:
-    (tmp_path / "edition.toml").write_text(f'title = "Mixed"\narticles = ["{server}/article"]\n', encoding="utf-8")
+    (tmp_path / "edition.toml").write_text(
+        f'title = "Mixed"\narticles = ["{server}/article"]\n', encoding="utf-8"
+    )
     with pytest.raises(EditionsError, match="offline") as info:
         load_edition([tmp_path], offline=True)
     assert f"{server}/article" in str(info.value)

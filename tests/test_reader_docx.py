@@ -57,7 +57,8 @@ class Doc:
     def save(self, path: Path) -> Path:
         if self.notes:
             notes = "".join(
-                f'<w:footnote w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:footnote>'
+                f'<w:footnote w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+                "</w:footnote>"
                 for i, text in enumerate(self.notes, start=1)
             )
             xml = (
@@ -66,7 +67,9 @@ class Doc:
                 '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
                 f"</w:r></w:p></w:footnote>{notes}</w:footnotes>"
             )
-            part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, xml.encode(), self.document.part.package)
+            part = Part(
+                PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, xml.encode(), self.document.part.package
+            )
             self.document.part.relate_to(part, RT.FOOTNOTES)
         self.document.save(str(path))
         return path
@@ -86,7 +89,7 @@ def full_document(path: Path) -> Path:
     intro.add_run(" with a ")
     intro.add_run("general strike").italic = True
     intro.add_run(".")
-    doc.footnote(intro, "See the union's own history, chapter two.")
+    doc.footnote(intro, "See the history of the union, chapter two.")
     doc.para("Eight hours for work", "List Bullet")
     doc.para("Eight hours for rest", "List Bullet")
     doc.para("First, organise", "List Number")
@@ -121,7 +124,10 @@ def test_full_document(tmp_path: Path) -> None:
     assert '<a href="https://example.org/full">full text</a>' in body
     assert "<table>" in body and "<td>1886</td>" in body
     assert '<sup class="fn" data-fn="1">1</sup>' in body and '<sup class="fn" data-fn="2">2</sup>' in body
-    assert article.footnotes == ("<p>See the union's own history, chapter two.</p>", "<p>Accessed in May.</p>")
+    assert article.footnotes == (
+        "<p>See the history of the union, chapter two.</p>",
+        "<p>Accessed in May.</p>",
+    )
     assert "↑" not in "".join(article.footnotes)
     assert body.rstrip().endswith("<p>Closing paragraph.</p>")
 
@@ -226,8 +232,14 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     [
         (b"just some text, not a zip", "not a Word .docx file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old .doc file"),
-        (_zip({"mimetype": b"application/epub+zip", "content.opf": b"<package/>"}), "without word/document.xml"),
-        (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document><broken"}), "cannot read"),
+        (
+            _zip({"mimetype": b"application/epub+zip", "content.opf": b"<package/>"}),
+            "without word/document.xml",
+        ),
+        (
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document><broken"}),
+            "cannot read",
+        ),
         (b"PK\x03\x04" + b"\x00" * 40, "damaged"),
     ],
 )

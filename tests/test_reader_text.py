@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editions import EditionsError, read_article
 from editions.readers import Draft
@@ -391,6 +393,24 @@ def test_standfirst_between_title_and_byline() -> None:
     assert draft.authors == ("Ana Ruiz",)
     assert draft.date == JAN9
     assert draft.publication is None
+
+
+def test_paragraph_above_a_byline_is_not_a_title() -> None:
+    lead = (
+        "Workers at the plant walked out on Monday after talks broke down over wages, pensions and "
+        "the forced overtime that the company has imposed on every shift since the summer."
+    )
+    draft = parse(f"{lead}\n\nBy Ana Ruiz\n\n{BODY}")
+    assert draft.title is None
+    assert draft.authors == ("Ana Ruiz",)
+    assert paragraphs(draft.body_html)[0] == lead
+    assert_not_in_body(draft.body_html, "Ana Ruiz")
+
+
+def test_header_date_wins_over_a_date_at_the_end() -> None:
+    draft = parse(f"Title\n\nJan 9, 2023\n\n{BODY}\nUpdated January 10, 2023")
+    assert draft.date == JAN9
+    assert_not_in_body(draft.body_html, "Updated")
 
 
 def test_dateline_words_inside_the_body_are_not_an_anchor() -> None:
@@ -808,6 +828,11 @@ def test_dateline_and_byline_at_the_end() -> None:
     assert_not_in_body(draft.body_html, "Published", "Ana Ruiz")
 
 
+def test_promos_keep_their_order() -> None:
+    draft = parse("Title\n\nOne.\n\nRead also: First link\n\nTwo.\n\nThree.\n\nFollow us on Telegram")
+    assert draft.promos == ["Read also: First link", "Follow us on Telegram"]
+
+
 def test_promo_is_never_a_heading_even_mid_text() -> None:
     draft = parse("Title\n\nFirst paragraph.\n\nRead also: The strike goes on\n\nSecond paragraph.")
     assert headings(draft.body_html) == []
@@ -850,3 +875,24 @@ def test_one_huge_line_does_not_hang(line: str) -> None:
     start = time.perf_counter()
     parse(f"Title\n\n{line}\n\n{line}\n— {line}\n\nEnd.\n\n{line}")
     assert time.perf_counter() - start < 2
+
+
+PIECES = [
+    "", "", "", "Title", "The Spark", "By Ana Ruiz", "Ana Ruiz", "Jan 9, 2023", "9 janvier 2023", "- item",
+    "* item", "1. first", "2) second", "> quoted", "“Quoted.”", "— Karl Marx", "Join our Telegram channel",
+    "Tags: a, b", "Related", "Advertisement", "Read also: x", "Share", "©", "<script>alert(1)</script>",
+    "A & B < C", "Photo: AP", "A sentence that ends.", "What next?", "\u00a0", "  ", "#tag", "---", "x" * 300,
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_mix_of_lines_reads_and_escapes(lines: list[str]) -> None:
+    try:
+        draft = parse("\n".join(lines))
+    except EditionsError:
+        assert lines[0] == "---"  # a "---" first line starts front matter: a clear error at worst
+        return
+    markup = re.sub(r"</?(?:p|h2|blockquote|ul|ol|li)>|<ol start=\"\d+\">|<br>", "", draft.body_html)
+    assert "<" not in markup and ">" not in markup
+    assert draft.title is None or draft.title.strip() == draft.title

@@ -30,9 +30,11 @@ def page(head: str = "", body: str = "", *, lang: str = "", paragraphs: list[str
     text = "".join(f"<p>{p}</p>" for p in (PARAGRAPHS if paragraphs is None else paragraphs))
     lang_attr = f' lang="{lang}"' if lang else ""
     return (
-        f'<!DOCTYPE html><html{lang_attr}><head><meta charset="utf-8"><title>Branch votes for a ballot</title>'
-        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><main><article>"
-        f"<h1>Branch votes for a ballot</h1>{body}{text}</article></main><footer>Site footer</footer></body></html>"
+        f'<!DOCTYPE html><html{lang_attr}><head><meta charset="utf-8">'
+        f"<title>Branch votes for a ballot</title>{head}</head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><main><article>"
+        f"<h1>Branch votes for a ballot</h1>{body}{text}</article></main>"
+        "<footer>Site footer</footer></body></html>"
     )
 
 
@@ -49,7 +51,8 @@ def text_of(article_html: str) -> str:
 # --- the four shapes of page -------------------------------------------------------------------
 
 CHROME_WORDPRESS = [
-    "Skip to content", "Donate to the strike fund", "News from the shop floor", "ADVERTISEMENT", "Cheap loans",
+    "Skip to content", "Donate to the strike fund", "News from the shop floor", "ADVERTISEMENT",
+    "Cheap loans",
     "Share this", "Share on Twitter", "Bus drivers win back", "Cleaners at the university", "Related",
     "Solidarity from the day shift", "WhatsApp", "Leave a Reply", "Post Comment", "Recent Posts",
     "Housing co-op", "Get the Dispatch in your inbox", "Proudly powered by WordPress", "Privacy policy",
@@ -117,7 +120,14 @@ def test_visible_byline_and_dateline_only() -> None:
     text = text_of(article.body_html)
     assert text.startswith("For eleven years")  # byline and dateline are not body text
     assert "June 5, 2022" not in text and "By Ana" not in text
-    for chrome in ("Student and staff news", "Opinion", "Events", "Most read", "Library opening", "Copyright"):
+    for chrome in (
+        "Student and staff news",
+        "Opinion",
+        "Events",
+        "Most read",
+        "Library opening",
+        "Copyright",
+    ):
         assert chrome not in text
 
 
@@ -132,7 +142,14 @@ def test_french_page() -> None:
     assert "<h2>Un soutien qui s’élargit</h2>" in article.body_html
     text = text_of(article.body_html)
     assert "conditions" in text and "département" in text
-    for chrome in ("Accueil", "Abonnez-vous", "Partager", "À lire aussi", "infirmières de nuit", "Mentions légales"):
+    for chrome in (
+        "Accueil",
+        "Abonnez-vous",
+        "Partager",
+        "À lire aussi",
+        "infirmières de nuit",
+        "Mentions légales",
+    ):
         assert chrome not in text
 
 
@@ -157,7 +174,8 @@ OPEN_GRAPH = (
 META = (
     '<meta name="citation_title" content="Meta title"><meta name="author" content="Meta Author">'
     '<meta name="dc.date" content="2023-03-03"><meta name="dc.publisher" content="Meta Press">'
-    '<meta name="citation_public_url" content="https://meta.example.org/a"><meta name="dc.language" content="en-CA">'
+    '<meta name="citation_public_url" content="https://meta.example.org/a">'
+    '<meta name="dc.language" content="en-CA">'
 )
 LINK = '<link rel="canonical" href="https://canonical.example.org/a">'
 
@@ -189,7 +207,10 @@ def test_order_of_trust(tmp_path: Path, layers: str, expected: tuple[object, ...
 
 
 def test_broken_json_ld_is_skipped(tmp_path: Path) -> None:
-    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Broken",, }</script>' + OPEN_GRAPH
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Broken",, }</script>'
+        + OPEN_GRAPH
+    )
     draft = read_draft(write(tmp_path, page(head)))
     assert draft.title == "OG title"
     assert draft.authors == ("Olga Graph",)
@@ -205,7 +226,9 @@ def test_broken_json_ld_is_skipped(tmp_path: Path) -> None:
 )
 def test_json_ld_author_shapes(tmp_path: Path, author: object) -> None:
     data = {"@type": "BlogPosting", "headline": "H", "author": author}
-    draft = read_draft(write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(data)}</script>')))
+    draft = read_draft(
+        write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(data)}</script>'))
+    )
     assert draft.authors == ("Ana Ruiz", "John Smith")
 
 
@@ -220,7 +243,9 @@ def test_json_ld_graph_with_id_references(tmp_path: Path) -> None:
              "mainEntityOfPage": {"@type": "WebPage", "@id": "https://graph.example.org/a"}},
         ],
     }  # fmt: skip
-    draft = read_draft(write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(graph)}</script>')))
+    draft = read_draft(
+        write(tmp_path, page(f'<script type="application/ld+json">{json.dumps(graph)}</script>'))
+    )
     assert draft.title == "Graph title"
     assert draft.authors == ("Ana Ruiz",)
     assert draft.publication == "The Referenced Press"
@@ -277,14 +302,24 @@ def test_article_html_is_sanitised(tmp_path: Path) -> None:
 
 
 def test_heading_levels_start_at_h2(tmp_path: Path) -> None:
-    body = "<h1>Part one</h1><p>" + PARAGRAPHS[0] + "</p><h2>Detail</h2><p>" + PARAGRAPHS[1] + "</p><h1>Part two</h1>"
+    body = (
+        "<h1>Part one</h1><p>"
+        + PARAGRAPHS[0]
+        + "</p><h2>Detail</h2><p>"
+        + PARAGRAPHS[1]
+        + "</p><h1>Part two</h1>"
+    )
     html = read_article(write(tmp_path, page(body=body))).body_html
     assert "<h2>Part one</h2>" in html and "<h3>Detail</h3>" in html and "<h1" not in html
 
 
 def test_legacy_charset_from_meta(tmp_path: Path) -> None:
-    html = page(paragraphs=["Профсоюз объявил забастовку на заводе после трёх месяцев переговоров без результата."])
-    html = html.replace('<meta charset="utf-8">', '<meta charset="windows-1251">').replace("<html>", '<html lang="ru">')
+    html = page(
+        paragraphs=["Профсоюз объявил забастовку на заводе после трёх месяцев переговоров без результата."]
+    )
+    html = html.replace('<meta charset="utf-8">', '<meta charset="windows-1251">').replace(
+        "<html>", '<html lang="ru">'
+    )
     article = read_article(write(tmp_path, html, encoding="cp1251"))
     assert "Профсоюз объявил забастовку" in article.body_html
     assert article.lang == "ru"

@@ -9,7 +9,8 @@ the tuple of author names of a byline (``By Ana Ruiz and John Smith``) or ``None
 
 The parser is strict on purpose: the *whole* line must be a date, optionally with a weekday,
 a "Published"/"Updated" prefix (in several languages), a time, a reading time, and a byline or a
-short label (a place, a section) around it. A date inside a sentence, a date without a year, an
+short label (a place, a section) around it; a label followed by a colon makes the line a title
+(``Strike Diary: January 9, 2023``). A date inside a sentence, a date without a year, an
 impossible date (30 February), an ambiguous numeric date (``09/01/2023``: January or September?)
 and any line longer than :data:`MAX_DATELINE` characters give ``None``.
 
@@ -137,7 +138,7 @@ _WEEKDAYS = (
 # Words that may stand around a date in a dateline without being a byline: "Published on",
 # "Mis à jour le", "Veröffentlicht am", "г." after a Russian year, time zones, "min read" …
 _FILLERS = (
-    "published publication posted updated update last modified date dated on at the of in "
+    "published publication posted updated update last modified date dated on at "
     "am um vom den de del el le la les à a em às as il alle op om dnia w "
     "publié publiée mis jour modifié le "
     "veröffentlicht aktualisiert zuletzt geändert stand erschienen uhr "
@@ -149,7 +150,7 @@ _FILLERS = (
     "опубліковано оновлено від "
     "г года год р року r roku "
     "am pm a.m p.m a.m. p.m. h hs hrs hr kl klo "
-    "utc gmt z est edt cst cdt mst mdt pst pdt akst hst cet cest eet eest wet west msk bst ist "
+    "utc gmt z et pt ct est edt cst cdt mst mdt pst pdt akst hst cet cest eet eest wet west msk bst ist "
     "jst kst aest aedt sast "
     "min mins minute minutes read reading time lesezeit lecture lectura leitura lettura чтения "
     "мин leestijd"
@@ -366,6 +367,8 @@ def parse_dateline(line: str) -> dt.date | None:
     if sum(len(part.split()) for part in found.rest) > 14:
         return None
     for part in found.rest:
+        if re.search(re.escape(part) + r"\s*:", line):
+            return None  # "Strike Diary: January 9, 2023" is a title, not a dateline
         if parse_byline(part, bare=True) is None and not is_label(part):
             return None
     return found.date

@@ -18,13 +18,19 @@ document and the container; the zip is then rewritten with fixed timestamps, ord
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import logging
 import os
 import re
+import shutil
+import subprocess
 import urllib.parse
 import uuid
 import zipfile
@@ -55,15 +61,25 @@ EPUB_TYPE = f"{{{EPUB_NS}}}type"
 
 COVER_SIZE = (1600, 2560)
 TEXT_DIR = "text"
+RTL_LANGS = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+IBOOKS_PREFIX = "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
 RESERVED_NAMES = frozenset({"cover", "titlepage", "toc", "sources", "colophon"})
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif")}
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 # Words the EPUB needs that editions.i18n does not have (yet).
-_LANDMARKS = {"en": "Landmarks", "fr": "Repères", "de": "Orientierungspunkte", "es": "Puntos de referencia",
-              "ru": "Ориентиры", "uk": "Орієнтири", "it": "Punti di riferimento", "pt": "Pontos de referência"}  # fmt: skip
+_LANDMARKS = {
+    "en": "Landmarks",
+    "fr": "Repères",
+    "de": "Orientierungspunkte",
+    "es": "Puntos de referencia",
+    "ru": "Ориентиры",
+    "uk": "Орієнтири",
+    "it": "Punti di riferimento",
+    "pt": "Pontos de referência",
+}
 _EN_SUMMARY = (
     "A reflowable text edition: a table of contents with every article and its sections, landmarks, "
     "headings in a logical order, footnotes linked both ways{images}. No known hazards."
@@ -97,7 +113,7 @@ def render_epub(edition: Edition, *, style: Style | str | None = None, embed_fon
 
 
 def epub_identifier(edition: Edition) -> str:
-    """``edition.identifier`` (a bare UUID becomes ``urn:uuid:…``), else a ``urn:uuid`` derived from the edition.
+    """``edition.identifier`` (a bare UUID gets ``urn:uuid:``), else a ``urn:uuid`` derived from the edition.
 
     The derived UUID (version 5) depends on the edition's title, subtitle, editor, publisher, date and
     language and on each article's title, authors and source URL, in order: rebuilding after fixing a
@@ -128,10 +144,11 @@ def build_datetime() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
-            raise EditionsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            message = f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'"
+            raise EditionsError(message) from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +181,10 @@ class EpubArticle:
     sections: tuple[EpubSection, ...]
     foreign: bool
 
+    @property
+    def dir(self) -> str:
+        return _direction(self.article.lang)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.article, name)
 
@@ -175,6 +196,10 @@ class TocEntry:
     lang: str | None = None
     children: tuple[TocEntry, ...] = ()
     play_order: int = 0
+
+    @property
+    def dir(self) -> str:
+        return _direction(self.lang or "en")
 
 
 @dataclass
@@ -234,17 +259,14 @@ class _Images:
             match = re.match(r"data:image/[a-z+.-]+;base64,(.*)\Z", src, re.S | re.I)
             if not match:
                 return None
-            import base64
-            import binascii
-
             try:
                 data = base64.b64decode("".join(match.group(1).split()), validate=True)
             except (binascii.Error, ValueError):
                 return None
             return self.add(data, f"{_where(article)}: embedded image", f"{article.slug}-image")
         if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
-            log.warning("%s: remote image %s left out of the EPUB (EPUB images must be inside the book)",
-                        _where(article), src)  # fmt: skip
+            message = "%s: remote image %s left out of the EPUB (EPUB images must be inside the book)"
+            log.warning(message, _where(article), src)
             return None
         relative = urllib.parse.unquote(src.split("#")[0].split("?")[0])
         base = article.path.parent if article.path else self.edition_root
@@ -326,26 +348,14 @@ class _Builder:
             "build_date": self.when.date(),
             "promos": _promos(edition),
             "contact": _contact(edition.contact),
-            "fonts": [f.family for f in fonts[:1]],
+            "dir": _direction(self.lang),
         }
-        documents = [
-            self._render("cover", names["cover"], "epub/cover.xhtml", context, i18n.label("cover", self.lang)),
-            self._render("titlepage", names["titlepage"], "epub/titlepage.xhtml", context,
-                         i18n.label("title_page", self.lang)),  # fmt: skip
-            self._render("toc", names["toc"], "epub/toc.xhtml", context, i18n.label("contents", self.lang),
-                         properties=("nav",)),  # fmt: skip
-        ]
-        for article in articles:
-            documents.append(
-                self._render(article.id, article.href, "epub/article.xhtml", {**context, "a": article}, article.title)
-            )
-        if names["sources"]:
-            documents.append(
-                self._render("sources", names["sources"], "epub/sources.xhtml", context, i18n.label("sources", self.lang))
-            )
-        documents.append(
-            self._render("colophon", names["colophon"], "epub/colophon.xhtml", context, i18n.label("colophon", self.lang))
-        )
+        front = [("cover", "cover"), ("titlepage", "title_page"), ("toc", "contents")]
+        back = [(key, key) for key in ("sources", "colophon") if names[key]]
+        documents = [self._page(uid, names[uid], context, label) for uid, label in front]
+        for a in articles:
+            documents.append(self._render(a.id, a.href, "epub/article.xhtml", {**context, "a": a}, a.title))
+        documents += [self._page(uid, names[uid], context, label) for uid, label in back]
         depth = 2 if any(entry.children for entry in toc) else 1
         ncx = self._render_text("epub/toc.ncx.xml", {**context, "depth": depth}).encode("utf-8")
         _check_xml(ncx, "toc.ncx")
@@ -361,7 +371,9 @@ class _Builder:
         ]
         book = self._book(articles, documents, resources, cover_image)
         raw = io.BytesIO()
-        writer = _Writer(raw, book, {"mtime": self.when.replace(tzinfo=None), "epub2_guide": False}, ncx, self.lang)
+        options = {"mtime": self.when.replace(tzinfo=None), "epub2_guide": False}
+        prefixes = [IBOOKS_PREFIX] if fonts else []
+        writer = _Writer(raw, book, options, ncx=ncx, lang=self.lang, prefixes=prefixes)
         writer.process()
         writer.write()
         return _reproducible_zip(raw.getvalue(), self.when)
@@ -369,15 +381,18 @@ class _Builder:
     # -- articles ----------------------------------------------------------------------------
 
     def _prepare_articles(self) -> list[EpubArticle]:
-        used = set(RESERVED_NAMES)
+        articles = [
+            a.replace(slug=a.slug or f"article-{i}") for i, a in enumerate(self.edition.articles, start=1)
+        ]
+        used = set(RESERVED_NAMES) | {a.slug for a in articles}
         prepared = []
-        for index, article in enumerate(self.edition.articles, start=1):
-            article = article.replace(slug=article.slug or f"article-{index}")
-            base = article.slug
-            name, n = base, 2
-            while name in used:
-                name, n = f"{base}-{n}", n + 1
-            used.add(name)
+        for index, article in enumerate(articles, start=1):
+            name, n = article.slug, 2
+            if name in RESERVED_NAMES or name in {p.href[:-6] for p in prepared}:
+                while f"{article.slug}-{n}" in used:
+                    n += 1
+                name = f"{article.slug}-{n}"
+                used.add(name)
             url = _web_url(article.source.url)
             if url != article.source.url:
                 article = article.replace(source=_replace_source(article.source, url=url))
@@ -450,11 +465,15 @@ class _Builder:
             title = a.title.strip() or a.slug
             lang = a.lang if a.foreign else None
             entry_order = next(counter)
-            children = tuple(TocEntry(s.title, f"{a.href}#{s.id}", None, (), next(counter)) for s in a.sections)
+            children = tuple(
+                TocEntry(s.title, f"{a.href}#{s.id}", None, (), next(counter)) for s in a.sections
+            )
             entries.append(TocEntry(title, a.href, lang, children, entry_order))
         for key, label_key in (("sources", "sources"), ("colophon", "colophon")):
             if names[key]:
-                entries.append(TocEntry(i18n.label(label_key, self.lang), names[key] or "", None, (), next(counter)))
+                entries.append(
+                    TocEntry(i18n.label(label_key, self.lang), names[key] or "", None, (), next(counter))
+                )
         return entries
 
     def _cover_image(self) -> tuple[_Resource, str]:
@@ -489,9 +508,16 @@ class _Builder:
         try:
             return self.env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise EditionsError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+            raise EditionsError(
+                f"template error: {exc.message}", exc.filename or exc.name, exc.lineno
+            ) from None
         except jinja2.TemplateNotFound as exc:
             raise EditionsError(f"style '{self.style.name}' has no template '{exc.name}'") from None
+
+    def _page(self, uid: str, name: str | None, context: dict[str, Any], label_key: str) -> _Document:
+        properties = ("nav",) if uid == "toc" else ()
+        title = i18n.label(label_key, self.lang)
+        return self._render(uid, name or "", f"epub/{uid}.xhtml", context, title, properties=properties)
 
     def _render(
         self,
@@ -541,9 +567,13 @@ class _Builder:
         for number, (name, role) in enumerate(creators, start=1):
             uid = f"creator-{number}"
             book.add_metadata("DC", "creator", name, {"id": uid})
-            book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+            book.add_metadata(
+                None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"}
+            )
             if len(creators) > 1:
-                book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+                book.add_metadata(
+                    None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"}
+                )
         book.add_metadata("DC", "date", (edition.date or self.when.date()).isoformat())
         if edition.publisher:
             book.add_metadata("DC", "publisher", edition.publisher)
@@ -561,6 +591,10 @@ class _Builder:
                 attrs[XML_LANG] = "en"
             book.add_metadata(None, "meta", value, attrs)
         book.add_metadata(None, "meta", None, {"name": "cover", "content": "cover-image"})
+        if any(r.media_type.startswith("font/") for r in resources):
+            book.add_metadata(None, "meta", "true", {"property": "ibooks:specified-fonts"})
+        if _direction(self.lang) == "rtl":
+            book.set_direction("rtl")
 
         book.add_item(epub.EpubNcx())
         items: dict[str, epub.EpubItem] = {}
@@ -598,17 +632,19 @@ class _Builder:
             yield "schema:accessibilityFeature", feature
         yield "schema:accessibilityHazard", "none"
         images = ""
-        if has_images:
-            images = "; images have text alternatives" if not self.images.alt_missing else (
-                "; some images have no text alternative"
-            )
+        if has_images and self.images.alt_missing:
+            images = "; some images have no text alternative"
+        elif has_images:
+            images = "; images have text alternatives"
         yield "schema:accessibilitySummary", _EN_SUMMARY.format(images=images)
 
 
 def _replace_source(source: Source, **changes: Any) -> Source:
-    import dataclasses
-
     return dataclasses.replace(source, **changes)
+
+
+def _direction(lang: str) -> str:
+    return "rtl" if i18n.primary(lang) in RTL_LANGS else "ltr"
 
 
 def _web_url(url: str | None) -> str | None:
@@ -667,7 +703,8 @@ _BLOCKS = frozenset(
     {"p", "div", "ul", "ol", "dl", "blockquote", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6", "hr"}
 )
 _TIME = re.compile(
-    r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?\Z|\d{2}:\d{2}(:\d{2})?\Z"
+    r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?\Z"
+    r"|\d{2}:\d{2}(:\d{2})?\Z"
 )
 
 
@@ -697,9 +734,10 @@ def _blockify(root: etree._Element) -> etree._Element:
             paragraph().append(child)
         if (tail or "").strip():
             _append_text(paragraph(), tail)
-    for p in out:
-        if len(p) and p[-1].tail:
-            p[-1].tail = p[-1].tail.rstrip()
+    for block in out:
+        if len(block) and block[-1].tail:
+            block[-1].tail = block[-1].tail.rstrip()
+        block.tail = "\n"
     return out
 
 
@@ -785,7 +823,7 @@ class _Rebuilder:
         attrs: dict[str, str] = {}
         for key, value in src.attrib.items():
             name = str(key)
-            if name in ("epub:type", "ns0:type") or name.endswith("}type") and name.startswith(f"{{{EPUB_NS}"):
+            if name == EPUB_TYPE or re.fullmatch(r"(epub|ns\d+):type", name):
                 attrs[EPUB_TYPE] = value
                 continue
             if name.startswith("{") or ":" in name or name.startswith("xmlns"):
@@ -854,7 +892,7 @@ class _Font:
 
 
 def _bundled_fonts(style: Style) -> list[_Font]:
-    """The style's serif text fonts (``fonts/*.ttf|otf``), first style in the chain that has any, main family first."""
+    """The fonts in ``fonts/`` of the first style in the chain that has any: text family first, mono last."""
     from PIL import ImageFont
 
     for folder in style.folders:
@@ -983,23 +1021,98 @@ def cover_text(edition: Edition) -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def _cover_fonts(style: Style) -> dict[str, Path | None]:
-    fonts = [f for f in _bundled_fonts(style) if "mono" not in f.family.lower()]
-    family = fonts[0].family if fonts else None
-    chosen: dict[str, Path | None] = {"regular": None, "italic": None, "bold": None}
-    for font in fonts:
-        if font.family != family:
+class _CoverFonts:
+    """The cover's fonts: the style's bundled family, and for text it cannot set, a system font that can."""
+
+    KINDS = ("regular", "italic", "bold")
+
+    def __init__(self, style: Style) -> None:
+        fonts = [f for f in _bundled_fonts(style) if "mono" not in f.family.lower()]
+        family = fonts[0].family if fonts else None
+        self.main: dict[str, Path | None] = dict.fromkeys(self.KINDS)
+        for font in fonts:
+            key = {(False, False): "regular", (True, False): "bold", (False, True): "italic"}.get(
+                (font.weight >= 700, font.italic)
+            )
+            if font.family == family and key and self.main[key] is None:
+                self.main[key] = font.path
+        self.main["regular"] = self.main["regular"] or _system_serif()
+        self.main["bold"] = self.main["bold"] or self.main["regular"]
+        self.main["italic"] = self.main["italic"] or self.main["regular"]
+        self.fallbacks: dict[str, dict[str, Path | None]] = {}
+
+    def pick(self, kind: str, text: str) -> Path | None:
+        """The font for ``text``: the bundled one if it has every glyph, else a system font covering them."""
+        main = self.main[kind]
+        missing = "".join(
+            sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _codepoints(main)})
+        )
+        if not missing:
+            return main
+        if missing not in self.fallbacks:
+            self.fallbacks[missing] = _system_fonts_for(missing)
+            if not self.fallbacks[missing]:
+                log.warning(
+                    "no font here can set %s on the cover; give the edition its own cover image "
+                    '(cover = "…" in edition.toml)',
+                    missing[:12],
+                )
+        return self.fallbacks[missing].get(kind) or main
+
+
+@functools.cache
+def _codepoints(path: Path | None) -> frozenset[int]:
+    if path is None:
+        return frozenset(range(32, 127))
+    try:
+        from fontTools.ttLib import TTFont
+
+        return frozenset(TTFont(str(path), lazy=True).getBestCmap())
+    except Exception:  # a font fontTools cannot read: assume it covers everything
+        return frozenset(range(0x110000))
+
+
+def _system_fonts_for(chars: str) -> dict[str, Path | None]:
+    """Regular, italic and bold files of a system family having ``chars`` (serif first), via fontconfig."""
+    if shutil.which("fc-list") is None:
+        return {}
+    charset = " ".join(f"{ord(ch):x}" for ch in chars)
+    try:
+        listing = subprocess.run(
+            ["fc-list", f":charset={charset}", "file", "family", "style"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    families: dict[str, dict[str, Path]] = {}
+    for line in sorted(listing.splitlines()):
+        path, _, rest = line.partition(": ")
+        family, _, style = rest.partition(":style=")
+        family = family.split(",")[0].strip()
+        styles = style.lower()
+        if not family or "mono" in family.lower() or not path.lower().endswith((".ttf", ".otf")):
             continue
-        key = "bold" if font.weight >= 700 and not font.italic else "italic" if font.italic and font.weight < 700 else None
-        if font.weight < 700 and not font.italic:
-            key = "regular"
-        if key and chosen[key] is None:
-            chosen[key] = font.path
-    if chosen["regular"] is None:
-        chosen["regular"] = _system_serif()
-    chosen["bold"] = chosen["bold"] or chosen["regular"]
-    chosen["italic"] = chosen["italic"] or chosen["regular"]
-    return chosen
+        bold = "bold" in styles and "semi" not in styles
+        italic = "italic" in styles or "oblique" in styles
+        kind = "bold" if bold and not italic else "italic" if italic and not bold else None
+        if not bold and not italic and any(w in styles for w in ("regular", "book", "normal", "roman")):
+            kind = "regular"
+        if kind:
+            families.setdefault(family, {}).setdefault(kind, Path(path))
+
+    def rank(family: str) -> tuple[int, int, str]:
+        name = family.lower()
+        kind = 0 if "serif" in name and "sans" not in name else 1 if "sans" in name else 2
+        return (kind, len(name), name)
+
+    usable = [f for f in families if "regular" in families[f]]
+    if not usable:
+        return {}
+    chosen = families[min(usable, key=rank)]
+    return {kind: chosen.get(kind) or chosen["regular"] for kind in _CoverFonts.KINDS}
 
 
 def _system_serif() -> Path | None:
@@ -1020,22 +1133,25 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     look = cover_look(style)
-    fonts = _cover_fonts(style)
+    fonts = _CoverFonts(style)
     width, height = COVER_SIZE
     margin = 170
     inner = width - 2 * margin
     image = Image.new("RGB", COVER_SIZE, look.background)
     draw = ImageDraw.Draw(image)
 
-    def font(kind: str, size: int) -> Any:
-        path = fonts[kind]
+    def font(kind: str, size: int, text: str) -> Any:
+        path = fonts.pick(kind, text)
         if path is None:
             return ImageFont.load_default(size)
-        return ImageFont.truetype(str(path), size)
+        return _truetype(path, size)
 
     # Frame: a heavy rule over a hairline at the head, mirrored at the foot.
     head, foot = 200, height - 200
-    for heavy, hair in (((head, head + 22), (head + 30, head + 34)), ((foot - 22, foot), (foot - 34, foot - 30))):
+    for heavy, hair in (
+        ((head, head + 22), (head + 30, head + 34)),
+        ((foot - 22, foot), (foot - 34, foot - 30)),
+    ):
         draw.rectangle((margin, heavy[0], width - margin, heavy[1]), fill=look.accent)
         draw.rectangle((margin, hair[0], width - margin, hair[1]), fill=look.accent)
 
@@ -1043,7 +1159,7 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
     bottom = foot - 120
     date = i18n.format_date(edition.date, edition.lang) if edition.date else ""
     if date:
-        date_font = font("italic", 58)
+        date_font = font("italic", 58, date)
         bottom -= _line_height(date_font, 1.0)
         _draw_lines(draw, [date], date_font, look.muted, width, bottom, leading=1.0)
         bottom -= 30
@@ -1051,35 +1167,61 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
         publisher = edition.publisher.upper()
         tracking = 0.12
         pub_size = 56
-        while pub_size > 44 and _tracked_length(font("regular", pub_size), publisher, tracking) > inner:
+        while (
+            pub_size > 44
+            and _tracked_length(font("regular", pub_size, publisher), publisher, tracking) > inner
+        ):
             pub_size -= 2
-        pub_font = font("regular", pub_size)
+        pub_font = font("regular", pub_size, publisher)
         lines = _wrap(publisher, pub_font, inner, measure=lambda t: _tracked_length(pub_font, t, tracking))
         step = _line_height(pub_font, 1.25)
         bottom -= step * (len(lines) - 1) + _line_height(pub_font, 1.0)
         for number, line in enumerate(lines):
             length = _tracked_length(pub_font, line, tracking)
-            _draw_tracked(draw, line, pub_font, look.text, (width - length) / 2, bottom + number * step, tracking)
+            _draw_tracked(
+                draw, line, pub_font, look.text, (width - length) / 2, bottom + number * step, tracking
+            )
 
     # The title block, laid out first, then placed.
     top = head + 34 + 150
     room = bottom - 150 - top
     blocks: list[tuple[int, list[str], Any, str, float]] = []  # (space before, lines, font, colour, leading)
     lang = edition.lang
-    size, lines = _fit(edition.title, lambda s: font("bold", s), (inner, int(room * 0.62)),
-                       sizes=range(210, 69, -6), max_lines=7, lang=lang)  # fmt: skip
-    blocks.append((0, lines, font("bold", size), look.text, 1.1))
+    title_box = (inner, int(room * 0.62))
+    size, lines = _fit(
+        edition.title,
+        lambda s: font("bold", s, edition.title),
+        title_box,
+        sizes=range(210, 69, -6),
+        max_lines=7,
+        lang=lang,
+    )
+    blocks.append((0, lines, font("bold", size, edition.title), look.text, 1.1))
     if edition.subtitle:
-        sub_size, sub_lines = _fit(edition.subtitle, lambda s: font("italic", s), (inner, int(room * 0.25)),
-                                   sizes=range(84, 41, -4), max_lines=5, lang=lang)  # fmt: skip
-        blocks.append((int(size * 0.5), sub_lines, font("italic", sub_size), look.muted, 1.22))
+        subtitle = edition.subtitle
+        sub_box = (inner, int(room * 0.25))
+        sub_size, sub_lines = _fit(
+            edition.subtitle,
+            lambda s: font("italic", s, subtitle),
+            sub_box,
+            sizes=range(84, 41, -4),
+            max_lines=5,
+            lang=lang,
+        )
+        blocks.append((int(size * 0.5), sub_lines, font("italic", sub_size, subtitle), look.muted, 1.22))
     rule_gap = 80
     editor_block = None
     if edition.editor:
         line = f"{i18n.label('edited_by', edition.lang)} {edition.editor}"
-        ed_size, ed_lines = _fit(line, lambda s: font("regular", s), (inner, 240), sizes=range(64, 35, -4),
-                                 max_lines=3, lang=lang)  # fmt: skip
-        editor_block = (ed_lines, font("regular", ed_size))
+        ed_size, ed_lines = _fit(
+            line,
+            lambda s: font("regular", s, line),
+            (inner, 240),
+            sizes=range(64, 35, -4),
+            max_lines=3,
+            lang=lang,
+        )
+        editor_block = (ed_lines, font("regular", ed_size, line))
     total = sum(gap + _line_height(f, leading) * len(ls) for gap, ls, f, _c, leading in blocks)
     total += rule_gap + 8
     if editor_block:
@@ -1098,11 +1240,20 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=256)
+def _truetype(path: Path, size: int) -> Any:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size)
+
+
 def _line_height(font: Any, leading: float) -> int:
-    return int(round(font.size * leading))
+    return round(font.size * leading)
 
 
-def _draw_lines(draw: Any, lines: Iterable[str], font: Any, fill: str, width: int, y: int, *, leading: float) -> int:
+def _draw_lines(
+    draw: Any, lines: Iterable[str], font: Any, fill: str, width: int, y: int, *, leading: float
+) -> int:
     ascent, _descent = font.getmetrics()
     step = _line_height(font, leading)
     for line in lines:
@@ -1170,7 +1321,7 @@ def _show_hyphen(line: str) -> str:
 
 
 def _hyphenate(text: str, font: Any, width: float, lang: str) -> str:
-    """Break the words of ``text`` too wide for ``width`` at hyphenation points (soft hyphens between pieces)."""
+    """Break words too wide for ``width`` at hyphenation points (soft hyphens mark the breaks)."""
     try:
         import pyphen
 
@@ -1224,12 +1375,23 @@ class _XhtmlItem(epub.EpubHtml):
 
 
 class _Writer(epub.EpubWriter):
-    """ebooklib's writer with our NCX and a package element that declares its language."""
+    """ebooklib's writer with our NCX and a package element that declares its language (and no
+    redundant ``rendition:`` prefix: it is reserved in EPUB 3)."""
 
-    def __init__(self, name: Any, book: epub.EpubBook, options: dict[str, Any], ncx: bytes, lang: str) -> None:
+    def __init__(
+        self,
+        name: Any,
+        book: epub.EpubBook,
+        options: dict[str, Any],
+        *,
+        ncx: bytes,
+        lang: str,
+        prefixes: list[str],
+    ) -> None:
         super().__init__(name, book, options)
         self._ncx = ncx
         self._lang = lang
+        self._prefixes = prefixes
 
     def _get_ncx(self) -> bytes:
         return self._ncx
@@ -1240,6 +1402,8 @@ class _Writer(epub.EpubWriter):
             {"xmlns": epub.NAMESPACES["OPF"], "unique-identifier": self.book.IDENTIFIER_ID, "version": "3.0"},
         )
         root.set(XML_LANG, self._lang)
+        if self._prefixes:
+            root.set("prefix", " ".join(self._prefixes))
         self._write_opf_metadata(root)
         ncx_id = self._write_opf_manifest(root)
         self._write_opf_spine(root, ncx_id)
@@ -1248,8 +1412,15 @@ class _Writer(epub.EpubWriter):
 
 def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite ebooklib's zip: ``mimetype`` first and stored, fixed order, timestamps and permissions."""
-    stamp = max(when, ZIP_EPOCH).astimezone(dt.timezone.utc)
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
+    stamp = max(when, ZIP_EPOCH).astimezone(dt.UTC)
+    date_time = (
+        stamp.year,
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second - stamp.second % 2,
+    )
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     ordered = ["mimetype", *[n for n in names if n != "mimetype"]]
@@ -1268,4 +1439,12 @@ def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["build_datetime", "cover_look", "cover_text", "draw_cover", "epub_identifier", "make_epub", "render_epub"]
+__all__ = [
+    "build_datetime",
+    "cover_look",
+    "cover_text",
+    "draw_cover",
+    "epub_identifier",
+    "make_epub",
+    "render_epub",
+]

@@ -225,13 +225,14 @@ INLINE = {
 _RAW_INLINE = {"abbr", "ins", "kbd", "mark", "q", "samp", "small", "sub", "sup", "u", "var", "dfn"}
 _TRANSPARENT = {"span", "time", "cite"}
 _PUNCT = re.compile(r"[^\w\s]")
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def html_to_markdown(fragment: str) -> str:
     """CommonMark (with tables, strikethrough and footnote references) for a sanitised HTML fragment."""
     if not fragment.strip():
         return ""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
     blocks = _Converter().blocks(root, 0)
     return "\n\n".join(b for b in blocks if b.strip()) + "\n"
 
@@ -349,18 +350,23 @@ class _Converter:
         text = re.sub(r"\A(?:\s*\\\n)+|(?:\s*\\\n)+\s*\Z", "", text).strip()
         return "\n".join(_escape_line_start(line.strip()) for line in text.split("\n"))
 
-    def inline_run(self, run: list[Any], active: frozenset[str] = frozenset()) -> str:
+    def inline_run(self, run: list[Any], active: frozenset[str] = frozenset(), depth: int = 0) -> str:
         out: list[str] = []
+        if depth > MAX_DEPTH:  # pathological nesting: keep the words, drop the formatting
+            text = "".join(x if isinstance(x, str) else x.text_content() + (x.tail or "") for x in run)
+            return _escape_text(_collapse(text))
         for index, item in enumerate(run):
             if isinstance(item, str):
                 out.append(_escape_text(_collapse(item)))
                 continue
             following = run[index + 1] if index + 1 < len(run) else ""
             after = following[:1] if isinstance(following, str) else following.text_content()[:1]
-            out.append(self.inline(item, "".join(out)[-1:], after, active))
+            out.append(self.inline(item, "".join(out)[-1:], after, active, depth + 1))
         return re.sub(r" {2,}", " ", "".join(out))
 
-    def inline(self, element: lxml.html.HtmlElement, before: str, after: str, active: frozenset[str]) -> str:
+    def inline(
+        self, element: lxml.html.HtmlElement, before: str, after: str, active: frozenset[str], depth: int
+    ) -> str:
         tag = element.tag
         content = [element.text or "", *self._children_with_tails(element)]
         if tag == "br":
@@ -376,7 +382,7 @@ class _Converter:
             return f"{ticks}{pad}{code}{pad}{ticks}" if code else ""
         if tag in {"em", "i", "strong", "b", "del", "s"}:
             kind = {"i": "em", "b": "strong", "s": "del"}.get(tag, tag)
-            inner = self.inline_run(content, active | {kind})
+            inner = self.inline_run(content, active | {kind}, depth)
             if kind in active or not inner.strip():
                 return inner
             mark = {"em": "*", "strong": "**", "del": "~~"}[kind]
@@ -393,7 +399,7 @@ class _Converter:
             return f"{lead}<{html_tag}>{stripped}</{html_tag}>{trail}"
         if tag == "a":
             href = (element.get("href") or "").strip()
-            inner = self.inline_run(content, active).strip()
+            inner = self.inline_run(content, active, depth).strip()
             if not href:
                 return inner
             if not inner:
@@ -402,14 +408,14 @@ class _Converter:
             title_part = f' "{_escape_title(title)}"' if title else ""
             return f"[{inner}]({_escape_url(href)}{title_part})"
         if tag in _RAW_INLINE:
-            inner = self.inline_run(content, active)
+            inner = self.inline_run(content, active, depth)
             attrs = "".join(
                 f' {name}="{_escape_attr(element.get(name, ""))}"'
                 for name in ("title", "cite", "lang")
                 if element.get(name)
             )
             return f"<{tag}{attrs}>{inner}</{tag}>" if inner.strip() else inner
-        return self.inline_run(content, active)  # span, time, cite: their content
+        return self.inline_run(content, active, depth)  # span, time, cite: their content
 
 
 def _collapse(text: str) -> str:
@@ -430,7 +436,9 @@ def _escape_text(text: str) -> str:
     return text.replace("~~", "\\~\\~")
 
 
-_LINE_START = re.compile(r"\A(#{1,6}(?=\s|\Z)|>|[-+](?=\s|\Z)|=+\s*\Z|\d{1,9}(?=[.)](?:\s|\Z)))")
+_LINE_START = re.compile(
+    r"\A(#{1,6}(?=\s|\Z)|>|[-+](?=\s|\Z)|=+\s*\Z|(?:-[ \t]*)+\Z|\d{1,9}(?=[.)](?:\s|\Z)))"
+)
 
 
 def _escape_line_start(line: str) -> str:
@@ -468,7 +476,7 @@ def _image(img: lxml.html.HtmlElement) -> str:
 
 def _raw_html(element: lxml.html.HtmlElement) -> str:
     """``element`` as one HTML block: no blank line inside (that would end the block in Markdown)."""
-    copy = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"))
+    copy = lxml.html.fragment_fromstring(lxml.html.tostring(element, encoding="unicode"), parser=_PARSER)
     copy.tail = None
     html = lxml.html.tostring(copy, encoding="unicode").strip()
     return re.sub(r"\n\s*\n", "\n", html)

@@ -51,7 +51,6 @@ import functools
 import itertools
 import re
 import string
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -238,6 +237,7 @@ class _Text:
         self.texts: list[str] = []
         self.editable: list[bool] = []
         self.slots: list[int] = []
+        self._joined: str | None = None
         self._starts: list[int] = [0]
 
     def add(self, text: str, slot: int, *, editable: bool = True) -> None:
@@ -245,27 +245,47 @@ class _Text:
             self.texts.append(text)
             self.editable.append(editable)
             self.slots.append(slot)
+            self._joined = None
 
     def add_virtual(self, char: str) -> None:
-        if not self.texts or (char == _BLOCK and self.texts[-1] == _BLOCK):
-            return
-        self.add(char, -1, editable=False)
+        if char != _BLOCK or not self.texts or self.texts[-1] != _BLOCK:
+            self.add(char, -1, editable=False)
 
     def joined(self) -> str:
-        self._starts = list(itertools.accumulate(map(len, self.texts), initial=0))
-        return "".join(self.texts)
+        """The text of all segments; ``_starts[k]`` is where segment ``k`` starts in it."""
+        if self._joined is None:
+            self._starts = list(itertools.accumulate(map(len, self.texts), initial=0))
+            self._joined = "".join(self.texts)
+        return self._joined
+
+    def walker(self) -> Callable[[int], int]:
+        """A function giving the segment that holds a position, fast when positions come in order."""
+        starts = self._starts
+        k = 0
+
+        def segment(pos: int) -> int:
+            nonlocal k
+            while k and starts[k] > pos:
+                k -= 1
+            while starts[k + 1] <= pos:
+                k += 1
+            return k
+
+        return segment
 
     def protect(self, spans: Iterable[tuple[int, int]]) -> None:
-        """Split segments so that each span of the joined text is its own non-editable segment."""
+        """Make each span (sorted, not overlapping) of the joined text a non-editable segment of its own."""
         self.joined()
+        starts = self._starts
         cuts: dict[int, list[tuple[int, int]]] = {}
+        segment = self.walker()
         for start, end in spans:
-            first = bisect_right(self._starts, start) - 1
-            last = bisect_right(self._starts, end - 1) - 1
-            for k in range(first, last + 1):
-                lo = max(start, self._starts[k]) - self._starts[k]
-                hi = min(end, self._starts[k + 1]) - self._starts[k]
-                cuts.setdefault(k, []).append((lo, hi))
+            k = segment(start)
+            while k < len(self.texts) and starts[k] < end:
+                cuts.setdefault(k, []).append(
+                    (max(start, starts[k]) - starts[k], min(end, starts[k + 1]) - starts[k])
+                )
+                k += 1
         if not cuts:
             return
         texts: list[str] = []
@@ -288,54 +308,54 @@ class _Text:
                     editable.append(flag)
                     slots.append(self.slots[k])
         self.texts, self.editable, self.slots = texts, editable, slots
-
-    def _segment(self, pos: int) -> int:
-        return bisect_right(self._starts, pos) - 1
-
-    def locate(self, start: int, end: int) -> tuple[int, int] | None:
-        """The first and last segment an edit of ``[start, end)`` touches, or None if it may not change."""
-        if start == end:
-            if start > 0 and self.editable[self._segment(start - 1)]:
-                k = self._segment(start - 1)
-                return k, k
-            if start < self._starts[-1] and self.editable[self._segment(start)]:
-                k = self._segment(start)
-                return k, k
-            return None
-        first = self._segment(start)
-        last = self._segment(end - 1)
-        if all(self.editable[first : last + 1]):
-            return first, last
-        return None
+        self._joined = None
 
     def apply(self, edits: list[tuple[int, int, str]]) -> None:
-        """Apply sorted, non-overlapping edits ``(start, end, replacement)`` of the last joined text."""
-        per_segment: dict[int, list[tuple[int, int, str]]] = {}
+        """Apply edits ``(start, end, replacement)`` of the joined text, sorted and not overlapping.
+
+        An edit touching a segment that is not editable is dropped. One spanning several segments
+        puts its replacement in the first and deletes its part of the others; an insertion goes at
+        the end of the segment on its left, or else at the start of the one on its right.
+        """
+        starts, editable, texts = self._starts, self.editable, self.texts
+        segment = self.walker()
+        current, pos, pieces = -1, 0, []  # the segment being rebuilt, how far, and its new text
+
+        def put(k: int, lo: int, hi: int, replacement: str) -> None:
+            nonlocal current, pos, pieces
+            if k != current:
+                if current >= 0:
+                    pieces.append(texts[current][pos:])
+                    texts[current] = "".join(pieces)
+                current, pos, pieces = k, 0, []
+            pieces.append(texts[k][pos:lo])
+            pieces.append(replacement)
+            pos = hi
+
         for start, end, replacement in edits:
-            where = self.locate(start, end)
-            if where is None:
-                continue
-            first, last = where
-            base = self._starts[first]
             if start == end:
-                # An insertion ends the segment on its left or starts the one on its right.
-                per_segment.setdefault(first, []).append((start - base, start - base, replacement))
+                left = segment(start - 1) if start else -1
+                if left >= 0 and editable[left]:
+                    put(left, start - starts[left], start - starts[left], replacement)
+                elif start < starts[-1] and editable[right := segment(start)]:
+                    put(right, 0, 0, replacement)
                 continue
-            per_segment.setdefault(first, []).append(
-                (start - base, min(end, self._starts[first + 1]) - base, replacement)
-            )
-            for k in range(first + 1, last + 1):
-                per_segment.setdefault(k, []).append((0, min(end, self._starts[k + 1]) - self._starts[k], ""))
-        for k, seg_edits in per_segment.items():
-            text = self.texts[k]
-            out: list[str] = []
-            pos = 0
-            for lo, hi, replacement in seg_edits:
-                out.append(text[pos:lo])
-                out.append(replacement)
-                pos = hi
-            out.append(text[pos:])
-            self.texts[k] = "".join(out)
+            first = segment(start)
+            if end <= starts[first + 1]:  # the usual case: inside one segment
+                if editable[first]:
+                    put(first, start - starts[first], end - starts[first], replacement)
+                continue
+            last = first
+            while starts[last + 1] < end:
+                last += 1
+            if all(editable[first : last + 1]):
+                for k in range(first, last + 1):
+                    lo = max(start, starts[k]) - starts[k]
+                    put(k, lo, min(end, starts[k + 1]) - starts[k], replacement if k == first else "")
+        if current >= 0:
+            pieces.append(texts[current][pos:])
+            texts[current] = "".join(pieces)
+            self._joined = None
 
     def substitute(
         self,
@@ -603,7 +623,9 @@ def _primes(match: re.Match[str]) -> _Replacement:
 
 _MAX_QUOTE_DEPTH = 8  # quotes nested deeper than this are unbalanced text, not quotations
 _QUOTES = re.compile("[\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2029]")
-_ELISION = re.compile(r"(?:tis|twas|twere|til|em|n|cause|bout|nuff|neath|gainst|\d\ds?)(?!\w)", re.IGNORECASE)
+_ELISION = re.compile(
+    r"(?:tis|twas|twere|til|em|n|cause|bout|nuff|neath|gainst|t|s|\d\ds?)(?!\w)", re.IGNORECASE
+)
 _OPEN_PUNCT = frozenset("([{<\u2014\u2013/")
 _DOUBLE_SHAPED = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 _UNIVERSAL_OPENERS = frozenset("\u201c\u2018\u201e\u201a\u00ab\u2039")
@@ -651,13 +673,14 @@ def _quotes(doc: _Text, rules: _Rules) -> None:
                 return close
         return None
 
+    segment = doc.walker()
     for match in _QUOTES.finditer(text):
         i = match.start()
         char = text[i]
         if char == _BLOCK:
             stack.clear()
             continue
-        if doc.locate(i, i + 1) is None:
+        if not doc.editable[segment(i)]:
             continue
         prev = last_char if last_pos == i - 1 else (text[i - 1] if i else None)
         nxt = text[i + 1] if i + 1 < len(text) else None
@@ -756,7 +779,7 @@ _NUMBER_ABBREVIATIONS = frozenset((
     "§", "№", "стр.", "с.", "рис.", "гл.", "ст.", "т.", "ч.", "п.",
 ))  # fmt: skip
 _NUMBER_ABBREVIATION = re.compile(r"[.§№°º](?P<sp> )(?=\d|[IVXLCDM]+\b)")
-_INITIAL = re.compile(r"\.(?P<sp> )(?=([^\W\d_])(\.(?!\w))?)")
+_INITIAL = re.compile(r"\.(?<=(?<![\w.'\u2019\-])[^\W\d_]\.)(?P<sp> )(?=([^\W\d_])(\.(?!\w))?)")
 _DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)")
 _NOT_BEFORE_WORD = ".'\u2019-"
 
@@ -932,18 +955,14 @@ def smarten_html(fragment: str, lang: str) -> str:
     slots: list[tuple[etree._Element, str]] = []
     # Per open element: (protected, rules key).
     context: list[tuple[bool, str]] = [(False, base_key)]
-    last_key = base_key
 
     def add(text: str | None, node: etree._Element, attr: str, protected: bool, key: str) -> None:
-        nonlocal last_key
-        if not text:
-            return
-        doc = docs.setdefault(key, _Text())
-        if key != last_key:
-            doc.add_virtual(_OBJECT)
-            last_key = key
-        slots.append((node, attr))
-        doc.add(text, len(slots) - 1, editable=not protected)
+        if text:
+            slots.append((node, attr))
+            docs.setdefault(key, _Text()).add(text, len(slots) - 1, editable=not protected)
+
+    def virtual(char: str, key: str) -> None:
+        docs.setdefault(key, _Text()).add_virtual(char)
 
     def boundary() -> None:
         for doc in docs.values():
@@ -965,9 +984,12 @@ def smarten_html(fragment: str, lang: str) -> str:
             if tag in _BLOCKS:
                 boundary()
             elif tag == "br":
-                docs.setdefault(key, _Text()).add_virtual(_LINE)
+                virtual(_LINE, key)
             elif tag == "img":
-                docs.setdefault(key, _Text()).add_virtual(_OBJECT)
+                virtual(_OBJECT, key)
+            if key != parent_key:  # text in another language is an object in this one's text
+                virtual(_OBJECT, parent_key)
+                virtual(_OBJECT, key)
             context.append((protected, key))
             text_protected = protected or (tag == "a" and _link_text_is_url(node))
             add(node.text, node, "text", text_protected, key)

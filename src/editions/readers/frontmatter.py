@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import EditionsError
 
-_FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 TEXT_FIELDS = ("title", "subtitle", "lang", "publication", "url", "rights", "note")
 

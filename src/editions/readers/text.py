@@ -672,9 +672,11 @@ def _take_header(blocks: list[_Block], found: _Found, fields: dict[str, object])
         elif above >= 1 and _title_like(blocks[above - 1]) and blocks[above].words <= HEADER_MAX_WORDS:
             title_at, subtitle_at = above - 1, above
             masthead_end = above - 1
-        else:
+        elif _title_ok(blocks[above]) and blocks[above].words <= 15:  # "Nothing is settled."
             title_at = above
             masthead_end = above
+        else:
+            masthead_end = 0  # a paragraph above the byline: no title here, the file name stands in
     else:
         masthead_end = 0
         for index in range(min(len(blocks) - 1, 6)):
@@ -700,6 +702,7 @@ def _take_header(blocks: list[_Block], found: _Found, fields: dict[str, object])
     start = max(used) + 1 if used else 0
     # datelines and bylines right under the title (when the anchor was above it)
     while start < len(blocks) and start < HEADER_BLOCKS and _take_meta_block(blocks[start], found):
+        used.add(start)
         start += 1
 
     # a caption or standfirst under the title (kept as text when the front matter gives a subtitle)
@@ -710,10 +713,12 @@ def _take_header(blocks: list[_Block], found: _Found, fields: dict[str, object])
         and _caption_like(blocks[start], blocks[start + 1 :], fields)
     ):
         found.subtitle = _plain(blocks[start].text)
+        used.add(start)
         start += 1
         while start < len(blocks) and start < HEADER_BLOCKS and _take_meta_block(blocks[start], found):
+            used.add(start)
             start += 1
-    return blocks[start:]
+    return [block for index, block in enumerate(blocks) if index not in used]
 
 
 def _standfirst_under_title(blocks: list[_Block], index: int) -> bool:

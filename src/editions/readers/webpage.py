@@ -96,7 +96,13 @@ _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:]\s+|\s+-\s+|\s*::\s*|\s*»\s*")
 _ISO_DATE = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\b|T)")
 _TOKEN = "editionsfigureplaceholder"
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "figure", "pre"}
+MAX_PAGE_BYTES = 50 * 1024 * 1024
+"""Largest page read (pages saved with their images inside can be large)."""
+MAX_ELEMENTS = 200_000
+"""Most HTML elements in a page: extraction time grows faster than linearly with them (about 40 s here)."""
+FAST_EXTRACTION_CHARS = 1_000_000
+"""Above this much text, skip trafilatura's second opinions (readability, jusText): too slow."""
+_PARSER = lxml.html.HTMLParser(huge_tree=True)  # deep nesting is kept, not cut at 256 levels
 
 
 @dataclass
@@ -129,8 +135,18 @@ def read_page(
     server declared; ``page_url`` is the address the page was fetched from (``None`` for a saved
     file), used as the source URL when the page names none and to resolve relative links.
     """
+    if len(data) > MAX_PAGE_BYTES:
+        size = len(data) // (1024 * 1024)
+        raise EditionsError(
+            f"the page is too large ({size} MB; pages up to {MAX_PAGE_BYTES >> 20} MB are read)", source
+        )
     text = decode_html(data, source, charset)
     tree = parse_html(text, source)
+    count = sum(1 for _ in tree.iter())
+    if count > MAX_ELEMENTS:
+        raise EditionsError(
+            f"the page is too complex to extract ({count:,} elements; the limit is {MAX_ELEMENTS:,})", source
+        )
     meta = page_metadata(tree, page_url=page_url)
     base = page_url or meta.url
     body = extract_body(tree, source, meta, base_url=base, fetched=page_url is not None)
@@ -202,7 +218,7 @@ def parse_html(text: str, source: str | Path) -> lxml.html.HtmlElement:
     if not text.strip():
         raise EditionsError("the page is empty", source)
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise EditionsError(f"cannot parse the page as HTML ({exc})", source) from None
     if tree is None or (tree.find("body") is None and not tree.text_content().strip()):
@@ -616,6 +632,7 @@ def extract_body(
         try:
             document = bare_extraction(
                 work,
+                fast=len(tree.text_content()) > FAST_EXTRACTION_CHARS,
                 include_comments=False,
                 include_tables=True,
                 include_images=True,
@@ -643,7 +660,7 @@ def extract_body(
 
 
 def _copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(lxml.html.tostring(tree, encoding="unicode"))
+    return lxml.html.document_fromstring(lxml.html.tostring(tree, encoding="unicode"), parser=_PARSER)
 
 
 def _fill_from_trafilatura(meta: PageMeta, document: Any) -> None:
