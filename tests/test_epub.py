@@ -636,12 +636,17 @@ def test_drawn_cover(books: dict[str, Path]) -> None:
 def test_cover_fonts_cover_cyrillic_and_greek() -> None:
     from fontTools.ttLib import TTFont
 
-    from editions.epub import _cover_fonts
+    from editions.epub import _CoverFonts
 
-    fonts = _cover_fonts(editions.load_style())
-    assert fonts["bold"] is not None and "fonts" in fonts["bold"].parts
-    cmap = TTFont(fonts["bold"]).getBestCmap()
-    assert all(ord(c) in cmap for c in "Забастовка на заводе ЁёЪъ Ψωμί Παιδεία «»—")
+    fonts = _CoverFonts(editions.load_style())
+    text = "Забастовка на заводе ЁёЪъ Ψωμί Παιδεία «»—"
+    assert (
+        fonts.pick("bold", text)
+        == fonts.main["bold"]
+        == editions.load_style().find("fonts/GentiumBookPlus-Bold.ttf")
+    )
+    cmap = TTFont(fonts.main["bold"]).getBestCmap()
+    assert all(ord(c) in cmap for c in text)
 
 
 def test_long_cyrillic_title_fits() -> None:
@@ -663,12 +668,28 @@ def test_right_to_left(books: dict[str, Path]) -> None:
         assert root.get("dir") == "rtl" and root.get("lang") == "he", name
 
 
-def test_cover_warns_when_its_font_lacks_glyphs(caplog: pytest.LogCaptureFixture) -> None:
-    edition = editions.Edition(title="שביתה בנמל", articles=(), lang="he")
-    draw_cover(edition, editions.load_style())
-    assert "has no glyphs for" in caplog.text and "cover image" in caplog.text
+def test_cover_falls_back_to_a_system_font_for_other_scripts() -> None:
+    from fontTools.ttLib import TTFont
+
+    from editions.epub import _CoverFonts, _system_fonts_for
+
+    text = "שביתה בנמל: 2024"
+    if not _system_fonts_for(text):
+        pytest.skip("no fontconfig font with Hebrew here")
+    fonts = _CoverFonts(editions.load_style())
+    chosen = fonts.pick("bold", text)
+    assert chosen != fonts.main["bold"]
+    cmap = TTFont(chosen).getBestCmap()
+    assert all(ord(c) in cmap for c in text if not c.isspace())
+    assert fonts.pick("regular", "TEST PRESS") == fonts.main["regular"]  # Latin stays in the style's font
+
+
+def test_cover_warns_when_no_font_has_the_glyphs(monkeypatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("editions.epub._system_fonts_for", lambda chars: {})
+    draw_cover(editions.Edition(title="שביתה בנמל", articles=(), lang="he"), editions.load_style())
+    assert "no font here can set" in caplog.text and "cover image" in caplog.text
     caplog.clear()
-    draw_cover(edition.replace(title="Забастовка"), editions.load_style())
+    draw_cover(editions.Edition(title="Забастовка", articles=(), lang="ru"), editions.load_style())
     assert caplog.text == ""
 
 

@@ -359,3 +359,28 @@ def test_html_files_in_an_edition_folder(tmp_path: Path) -> None:
         "The cleaners who beat outsourcing",
         "A note",
     ]
+
+
+def test_the_page_heading_is_dropped_even_when_worded_unlike_the_metadata(tmp_path: Path) -> None:
+    data = {"@type": "NewsArticle", "headline": "Branch ballot: members vote for action (SEO version)"}
+    html = page(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    article = read_article(write(tmp_path, html))
+    assert article.title == "Branch ballot: members vote for action (SEO version)"
+    assert "Branch votes for a ballot" not in article.body_html
+
+
+def test_an_edition_made_by_editions_is_not_an_article(tmp_path: Path) -> None:
+    html = page('<meta name="generator" content="editions 0.1.0">')
+    with pytest.raises(EditionsError, match="edition made by editions"):
+        read_article(write(tmp_path, html))
+
+
+def test_pathological_pages_stay_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from editions.readers import webpage
+
+    deep = "<div>" * 400 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>" * 400
+    deep += "<p>" + "<em>" * 2000 + "deep" + "</em>" * 2000 + "</p>"
+    assert "ballot" in read_article(write(tmp_path, page(body=deep))).body_html
+    monkeypatch.setattr(webpage, "MAX_ELEMENTS", 50)
+    with pytest.raises(EditionsError, match="too complex"):
+        read_article(write(tmp_path, page(body="<p>x</p>" * 100)))

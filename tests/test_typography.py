@@ -55,6 +55,14 @@ QUOTES = [
     ("sv", '"Hej"', "”Hej”"),
     ("da", '"Hej"', "»Hej«"),
     ("cs", '"Ahoj"', "„Ahoj“"),
+    # Curly quotes already there stay as they are
+    ("fr", "Il a dit “oui”", "Il a dit “oui”"),
+    ("de", "„Ja“, sagte er", "„Ja“, sagte er"),
+    ("en", "“Already” curly", "“Already” curly"),
+    # Tags are read by their primary subtag, and a region where it matters
+    ("EN_gb", '"Hi"', "“Hi”"),
+    ("sr-Latn-RS", '"Zdravo"', "„Zdravo”"),
+    ("de-CH-1996", '"Hoi"', "«Hoi»"),
     # Unknown languages follow English
     ("xx", '"Hi"', "“Hi”"),
     ("", '"Hi"', "“Hi”"),
@@ -101,6 +109,7 @@ DASHES = [
     ("en-GB", "word -- word", f"word{NBSP}{EN} word"),
     ("en-GB", "word - word", f"word{NBSP}{EN} word"),
     ("en-AU", "word--word", f"word{NBSP}{EN} word"),
+    ("EN_gb", "word - word", f"word{NBSP}{EN} word"),
     ("fr", "mot - mot", f"mot{NBSP}{EN} mot"),
     ("de", "Wort -- Wort", f"Wort{NBSP}{EN} Wort"),
     ("it", "parola - parola", f"parola{NBSP}{EN} parola"),
@@ -282,6 +291,7 @@ HTML = [
     ),
     ('plain "text" &amp; <b>bold</b>', "plain “text” &amp; <b>bold</b>"),
     ('<p>a</p><!-- a -- comment -->"b"', "<p>a</p><!-- a -- comment -->“b”"),
+    ('<p lang="de-CH">"Hoi" - sagte er</p>', f'<p lang="de-CH">«Hoi»{NBSP}{EN} sagte er</p>'),
 ]
 
 
@@ -347,6 +357,11 @@ def test_html_deeply_nested_lists() -> None:
     fragment = "<ul><li>" * depth + '"deep" -- down' + "</li></ul>" * depth
     result = smarten_html(fragment, "en")
     assert result == "<ul><li>" * depth + f"“deep”{WJ}{EM}down" + "</li></ul>" * depth
+
+
+def test_html_nesting_beyond_the_parser_limit_is_returned_unchanged() -> None:
+    fragment = "<em>" * 3000 + '"x"' + "</em>" * 3000
+    assert smarten_html(fragment, "en") == fragment
 
 
 def test_html_empty_and_blank() -> None:

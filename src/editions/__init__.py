@@ -5,14 +5,22 @@ The public API::
     import editions
     edition = editions.load_edition(["articles"])
     editions.make_html(edition, "dist/edition.html")
+    result = editions.make_pdf(edition, "dist/edition.pdf", paper="A5")
+    editions.impose(result.path, "dist/edition-booklet.pdf", layout="booklet")
+    editions.make_epub(edition, "dist/edition.epub")
 
 Stages: readers (:func:`read_article`) → model (:class:`Article`, :class:`Edition`) →
-typography → HTML (:func:`render_html`, :func:`make_html`).
+typography → HTML (:func:`render_html`, :func:`make_html`) → PDF (:func:`make_pdf`) →
+imposition (:func:`impose`); EPUB (:func:`make_epub`). The PDF, imposition and EPUB stages
+are imported on first use, so ``make-html`` does not pay for loading WeasyPrint.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .edition import build_edition, load_edition
 from .errors import EditionsError
@@ -21,18 +29,48 @@ from .model import Article, Edition, Source
 from .readers import read_article
 from .styles import Style, available_styles, load_style
 
+if TYPE_CHECKING:
+    from .epub import make_epub
+    from .impose import ImposeResult, impose
+    from .importer import import_articles
+    from .pdf import PdfResult, make_pdf, parse_paper
+
+_LAZY = {
+    "make_pdf": "pdf",
+    "PdfResult": "pdf",
+    "parse_paper": "pdf",
+    "impose": "impose",
+    "ImposeResult": "impose",
+    "make_epub": "epub",
+    "import_articles": "importer",
+}
+
 __all__ = [
     "Article",
     "Edition",
     "EditionsError",
+    "ImposeResult",
+    "PdfResult",
     "Source",
     "Style",
     "__version__",
     "available_styles",
     "build_edition",
+    "impose",
+    "import_articles",
     "load_edition",
     "load_style",
+    "make_epub",
     "make_html",
+    "make_pdf",
+    "parse_paper",
     "read_article",
     "render_html",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'editions' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -40,6 +40,7 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: dist/<edition-slug>.<ext>)")
     parser.add_argument("--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')")
     parser.add_argument("--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs")
+    parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
@@ -84,7 +85,7 @@ def make_html_main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     def action() -> Path:
-        edition = load_edition(args.paths, lang=args.lang)
+        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
         return make_html(edition, args.output, style=args.style)
 
     return _run(parser.prog, args, action)
@@ -121,7 +122,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         from .impose import impose, write_note
         from .pdf import make_pdf
 
-        edition = load_edition(args.paths, lang=args.lang)
+        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
         result = make_pdf(
             edition,
             args.output,
@@ -164,7 +165,7 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
     def action() -> Path:
         from .epub import make_epub
 
-        edition = load_edition(args.paths, lang=args.lang)
+        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
         return make_epub(edition, args.output, style=args.style, embed_fonts=args.embed_fonts)
 
     return _run(parser.prog, args, action)

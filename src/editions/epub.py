@@ -82,7 +82,7 @@ _LANDMARKS = {
 }
 _EN_SUMMARY = (
     "A reflowable text edition: a table of contents with every article and its sections, landmarks, "
-    "headings in a logical order, footnotes linked both ways{images}. No known hazards."
+    "headings in a logical order, footnotes linked both ways{images}."
 )
 
 
@@ -630,7 +630,9 @@ class _Builder:
             features.append("alternativeText")
         for feature in features:
             yield "schema:accessibilityFeature", feature
-        yield "schema:accessibilityHazard", "none"
+        # Article images are the publishers': an animated GIF may flash, so say so rather than "none".
+        gifs = any(r.media_type == "image/gif" for r in self.images.by_digest.values())
+        yield "schema:accessibilityHazard", "unknown" if gifs else "none"
         images = ""
         if has_images and self.images.alt_missing:
             images = "; some images have no text alternative"
@@ -1044,20 +1046,20 @@ class _CoverFonts:
     def pick(self, kind: str, text: str) -> Path | None:
         """The font for ``text``: the bundled one if it has every glyph, else a system font covering them."""
         main = self.main[kind]
-        missing = "".join(
-            sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _codepoints(main)})
-        )
+        chars = "".join(sorted({ch for ch in text if not ch.isspace()}))
+        missing = "".join(ch for ch in chars if ord(ch) not in _codepoints(main))
         if not missing:
             return main
-        if missing not in self.fallbacks:
-            self.fallbacks[missing] = _system_fonts_for(missing)
-            if not self.fallbacks[missing]:
+        if chars not in self.fallbacks:
+            # A family with every character of the text (digits and punctuation too), else one with the rest.
+            self.fallbacks[chars] = _system_fonts_for(chars) or _system_fonts_for(missing)
+            if not self.fallbacks[chars]:
                 log.warning(
                     "no font here can set %s on the cover; give the edition its own cover image "
                     '(cover = "…" in edition.toml)',
                     missing[:12],
                 )
-        return self.fallbacks[missing].get(kind) or main
+        return self.fallbacks[chars].get(kind) or main
 
 
 @functools.cache
@@ -1173,14 +1175,18 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
         ):
             pub_size -= 2
         pub_font = font("regular", pub_size, publisher)
+        if not _trackable(publisher):  # letter-spacing would break joining scripts and bidi order
+            tracking = 0.0
         lines = _wrap(publisher, pub_font, inner, measure=lambda t: _tracked_length(pub_font, t, tracking))
         step = _line_height(pub_font, 1.25)
         bottom -= step * (len(lines) - 1) + _line_height(pub_font, 1.0)
         for number, line in enumerate(lines):
-            length = _tracked_length(pub_font, line, tracking)
-            _draw_tracked(
-                draw, line, pub_font, look.text, (width - length) / 2, bottom + number * step, tracking
-            )
+            y = bottom + number * step
+            if tracking:
+                length = _tracked_length(pub_font, line, tracking)
+                _draw_tracked(draw, line, pub_font, look.text, (width - length) / 2, y, tracking)
+            else:
+                _draw_lines(draw, [line], pub_font, look.text, width, y, leading=1.0)
 
     # The title block, laid out first, then placed.
     top = head + 34 + 150
@@ -1261,6 +1267,11 @@ def _draw_lines(
         draw.text(((width - length) / 2, y + ascent), line, font=font, fill=fill, anchor="ls")
         y += step
     return y
+
+
+def _trackable(text: str) -> bool:
+    """Whether letter-spacing suits ``text``: only Latin, Greek, Cyrillic, digits and punctuation."""
+    return all(ord(ch) < 0x0590 or 0x1E00 <= ord(ch) <= 0x206F for ch in text)
 
 
 def _tracked_length(font: Any, text: str, tracking: float) -> float:

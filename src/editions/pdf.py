@@ -302,7 +302,7 @@ class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
             return None
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             return None
-        raw = Path(url2pathname(unquote(parts.path)))
+        raw = Path(url2pathname(parts.path))  # url2pathname decodes %XX once
         try:
             path = raw.resolve(strict=True)
         except (OSError, RuntimeError):

@@ -1,48 +1,48 @@
 """Language-aware typography: straight ASCII punctuation in, typeset punctuation out.
 
 In: plain text (:func:`smarten_text`, for titles and captions) or a sanitised HTML fragment
-(:func:`smarten_html`, for article bodies and footnotes), plus the BCP 47 language tag of the text.
-Out: the same text, or the same fragment with only its text nodes changed, with curly quotes,
-apostrophes, dashes, ellipses and no-break spaces set by the conventions of that language.
+(:func:`smarten_html`, for article bodies and footnotes), plus the BCP 47 tag of its language.
+Out: the same text, or the same fragment with only its text nodes changed, with the quotes,
+apostrophes, dashes, ellipses and no-break spaces of that language.
 
-Nothing inside ``code``, ``pre``, ``kbd``, ``samp`` or ``var`` changes, nor attributes, nor URLs
-and e-mail addresses written in the text. An element with its own ``lang`` attribute is set by the
-rules of that language. Quote direction is decided on the text of a whole block (a paragraph, a list
-item, a table cell …), so ``"<em>word</em>"`` gets an opening and a closing quote. Characters are
-written as themselves (U+00A0, U+202F, U+2060 …), never as named entities, so the output stays
-valid XHTML. Both functions are idempotent and run in linear time.
+Nothing changes inside ``code``, ``pre``, ``kbd``, ``samp`` or ``var``, in attributes, or in URLs
+and e-mail addresses written in the text. An element with its own ``lang`` is set by that
+language's rules. Quote direction is decided on the text of a whole block (a paragraph, a list
+item, a cell …), so ``"<em>word</em>"`` gets an opening and a closing quote. The fragment is
+written back as HTML with characters as themselves (U+00A0, U+202F, U+2060 …): the only escapes are
+``&amp; &lt; &gt; &quot;``, so it stays valid as XHTML. Both functions are idempotent, and their
+time is linear in the size of the input.
 
 Conventions (the README documents the same list):
 
-* Quotes: ``"`` becomes the language's primary quotation marks, ``'`` (when it is not an apostrophe)
-  its secondary ones; a ``"`` nested directly inside primary marks gets the secondary marks.
-  en, nl “ ” ‘ ’; fr « » “ ” with U+202F inside the guillemets; de, cs, sk „ “ ‚ ‘; de-CH « » ‹ ›;
-  ru, uk, be « » „ “; es, ca, it, pt, el « » “ ”; pt-BR “ ” ‘ ’; pl, ro, hu „ ” « »; sv, fi ” ” ’ ’;
-  da » « › ‹; nb, nn « » ‘ ’. Unknown languages follow English. Curly quotes already in the text
-  are kept as they are.
-* Apostrophes are U+2019 in every language (don’t, l’homme, ’90s, rock ’n’ roll, ’til).
-  ``5'10"`` becomes ``5′10″`` (prime and double prime).
-* Dashes: ``---`` is always an em dash. ``--`` and a hyphen spaced between words (``a - b``) become
-  the language's dash: English (US and unknown languages) a closed-up em dash (``word—word``, spaces
-  around the ASCII dash dropped); en-GB (and AU, NZ, IE, ZA, IN), fr, de, it, nl, pl, cs, sv … a
-  spaced en dash; ru, uk, be, bg, es, ca, pt, el a spaced em dash. A spaced dash always has a no-break
-  space before it (``word – word``, ``слово — слово``) so it never starts a line, and a closed-up
-  em dash has a word joiner (U+2060) before it so it never starts a line either. ``1--2`` (digits)
-  is an en dash; ``--flag`` after a space is left alone; four or more hyphens are left alone.
-  A hyphen between digits stays, except an ascending range of two four-digit years
-  (``1946-1954`` → ``1946–1954``).
-* ``...`` becomes … (U+2026), ``. . .`` too; ``....`` becomes ``.…``.
-* No-break spaces: U+00A0 between a number and its unit (``10 km``, ``5 %``, ``20 °C``,
-  ``1999 г.``), after initials (``J. R. R. Tolkien``), after titles before a name (``Dr.``,
-  ``Gen.``, ``Mme`` …), after ``No.``, ``p.``, ``§``, ``№`` … before a number, inside abbreviations
-  such as ``z. B.`` and ``т. е.``, after one-letter words in pl, cs and sk. Digit groups
-  (``10 000``) get U+202F in languages that group digits with spaces (fr, ru, pl, sv …).
-* French: U+202F inside « », before ; ! ? and U+00A0 before : (when a space or the end follows
-  it); spaces already there are replaced by the right one, missing ones are added.
-* Whitespace: no-break spaces at the start or end of a paragraph or line are removed, and a run
-  of whitespace mixing no-break and ordinary spaces becomes one ordinary space (or its newlines).
-* URLs need a scheme (``https://``, ``mailto:`` …) or ``www.``; link text that repeats its link's
-  ``href`` is left alone too.
+* Quotes: ``"`` becomes the language's primary marks and ``'`` (when not an apostrophe) its
+  secondary ones; a ``"`` directly inside primary marks gets the secondary ones. en, nl, tr “ ” ‘ ’;
+  fr « » “ ”; de, cs, sk „ “ ‚ ‘; de-CH « » ‹ ›; ru, uk, be « » „ “; es, ca, it, pt, el « » “ ”;
+  pt-BR “ ” ‘ ’; pl, ro „ ” « »; sv, fi ” ” ’ ’; da » « › ‹; nb, nn « » ‘ ’; other languages
+  follow English. Curly quotes already in the text are kept as they are.
+* Apostrophes are U+2019 in every language: don’t, l’homme, ’90s, rock ’n’ roll, ’til, ’t.
+  ``5'10"`` becomes ``5′10″``.
+* Dashes: ``--`` and a hyphen spaced between words become the language's dash. English (and
+  languages without rules) closes up an em dash, ``word—word``, whatever the spacing around the
+  hyphens; en-GB (AU, NZ, IE, ZA, IN), fr, de, it, nl, pl, cs, sv … use a spaced en dash,
+  ``word – word``; ru, uk, be, bg, es, ca, pt, el a spaced em dash, ``слово — слово``. ``---``
+  is an em dash in every language. The space before a spaced dash is always a no-break space, and
+  a closed-up em dash has a word joiner (U+2060) before it, so a dash never starts a line.
+  ``10--20`` is an en dash; so is the hyphen in an ascending range of four-digit years
+  (``1946-1954``); other hyphens between digits (``5 - 3``, ``2023-01-09``) stay. ``--flag``
+  after a space, four or more hyphens, and a hyphen opening a line stay.
+* ``...`` and ``. . .`` become … (U+2026), ``....`` becomes ``.…``; longer runs of dots stay.
+* No-break spaces (U+00A0): between a number and its unit (``10 km``, ``5 %``, ``20 °C``,
+  ``1999 г.``); after initials (``J. R. R. Tolkien``); after a title before a name (``Dr.``,
+  ``Gen.``, ``Mme``); after ``No.``, ``p.``, ``§``, ``№``, ``n°`` … before a number; inside
+  ``z. B.`` or ``т. е.``; after one-letter words in pl, cs and sk. Spaces between groups of three
+  digits (``10 000``) become U+202F in languages that group digits with spaces (fr, ru, pl, sv …).
+* French: U+202F after « and before », ; ! ?, U+00A0 before : (when a space or the end follows
+  it). A space already there is replaced with the right one; a missing one is added.
+* Whitespace: no-break spaces at the start or end of a block or line are dropped, and a run
+  mixing no-break and ordinary spaces becomes one ordinary space (or its line breaks).
+* URLs are recognised by a scheme (``https://``, ``mailto:`` …) or ``www.``; link text that
+  repeats its ``href`` is left alone too.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ import functools
 import itertools
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import lxml.html
@@ -416,7 +416,7 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _url_spans(text: str) -> Iterable[tuple[int, int]]:
+def _url_spans(text: str) -> Iterator[tuple[int, int]]:
     """Spans of URLs and e-mail addresses, without the punctuation that ends the sentence around them."""
     done = 0
     for anchor in _URL_ANCHOR.finditer(text):
@@ -617,7 +617,8 @@ def _primes(match: re.Match[str]) -> _Replacement:
     if not 1 <= at - start <= 2 or (start and (_is_word(text[start - 1]) or text[start - 1] in ".'\u2019")):
         return None
     inches = _INCHES.match(text, at + 1)
-    assert inches is not None  # the pattern's lookahead saw them
+    if inches is None:
+        return None
     return at, inches.end() + 1, f"\u2032{inches.group()}\u2033"
 
 
@@ -919,7 +920,7 @@ _VOID = frozenset(
 _RAW_TEXT = frozenset({"script", "style"})
 
 
-def _walk(root: etree._Element) -> Iterable[tuple[bool, etree._Element]]:
+def _walk(root: etree._Element) -> Iterator[tuple[bool, etree._Element]]:
     """``(True, node)`` where a node starts, ``(False, node)`` where it ends, in document order."""
     yield True, root
     stack = [(root, iter(root))]

@@ -142,6 +142,11 @@ def read_page(
         )
     text = decode_html(data, source, charset)
     tree = parse_html(text, source)
+    generator = tree.xpath("string(//head/meta[@name='generator']/@content)")
+    if page_url is None and str(generator).startswith("editions "):
+        raise EditionsError(
+            "this is an edition made by editions, not an article: move it out of the folder", source
+        )
     count = sum(1 for _ in tree.iter())
     if count > MAX_ELEMENTS:
         raise EditionsError(
@@ -835,8 +840,8 @@ def _drop_title_and_byline(root: lxml.html.HtmlElement, meta: PageMeta) -> None:
             if meta.title and _same(text, meta.title):
                 _remove(element)
                 continue
-            if not meta.title and element.tag == "h1":
-                meta.title = text
+            if element.tag == "h1" and (not meta.title or len(root.findall(".//h1")) == 1):
+                meta.title = meta.title or text  # else the page's own title, worded unlike its metadata
                 _remove(element)
                 continue
             break
