@@ -274,3 +274,12 @@ def test_deep_nesting_is_bounded() -> None:
     html = "<blockquote>" * 300 + "<p>deep</p>" + "</blockquote>" * 300
     markdown = html_to_markdown(clean_html(html))
     assert "deep" in markdown
+
+
+def test_an_unsure_language_is_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "short.md"
+    source.write_text("# Short\n\nOk.\n", encoding="utf-8")
+    [written] = import_articles([source], tmp_path / "out")
+    assert "lang" not in front_of(written)
+    [written] = import_articles([source], tmp_path / "out2", lang="fr")
+    assert front_of(written)["lang"] == "fr"

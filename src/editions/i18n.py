@@ -167,6 +167,25 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Início do texto",
         "scan_to_open": "Digitalize para abrir o original",
     },
+    "el": {
+        "and": "και",
+        "contents": "Περιεχόμενα",
+        "by": "Του/της",
+        "originally_published": "Πρώτη δημοσίευση:",
+        "published": "Δημοσιεύτηκε",
+        "sources": "Πηγές",
+        "colophon": "Κολοφώνας",
+        "notes": "Σημειώσεις",
+        "back_to_text": "Επιστροφή στο κείμενο",
+        "edited_by": "Επιμέλεια:",
+        "published_by": "Έκδοση:",
+        "rights": "Δικαιώματα",
+        "contact": "Επικοινωνία",
+        "title_page": "Σελίδα τίτλου",
+        "cover": "Εξώφυλλο",
+        "start": "Αρχή του κειμένου",
+        "scan_to_open": "Σαρώστε για να ανοίξετε το πρωτότυπο",
+    },
 }
 
 

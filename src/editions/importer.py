@@ -33,8 +33,9 @@ from slugify import slugify
 
 from .errors import EditionsError
 from .fetch import is_url
-from .readers import Draft, finish, read_draft, supported_suffixes
-from .sanitize import clean_html
+from .lang import detect_language
+from .readers import Draft, read_draft, supported_suffixes
+from .sanitize import clean_html, html_to_text
 from .textio import write_atomic
 
 MAX_DEPTH = 40
@@ -119,26 +120,26 @@ def _expand(sources: Sequence[str | Path]) -> list[str | Path]:
 def _import_one(source: str | Path, out_dir: Path, *, offline: bool, lang: str | None) -> _Imported:
     if isinstance(source, Path):
         draft = read_draft(source)
-        article = finish(draft, source, fallback_lang=lang)
-        fallback_title = source.stem.replace("_", " ").replace("-", " ").strip()
+        fallback_title = source.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
         stem = source.stem
         _rebase_images(draft, source.parent, out_dir)
     else:
         from .readers.url import fetch_draft
 
         draft = fetch_draft(source, offline=offline)
-        article = finish(draft, None, fallback_lang=lang)
-        fallback_title = draft.title or source
+        fallback_title = source
         stem = ""
-    title = (draft.title or "").strip() or fallback_title or article.title
-    front = front_matter_fields(draft, title=title, lang=article.lang)
+    title = (draft.title or "").strip() or fallback_title
+    body_html = clean_html(draft.body_html)
+    # The language the article gives, else a confident guess, else the caller's: never a default.
+    detected = draft.lang or detect_language(html_to_text(body_html), fallback=lang or "") or None
+    front = front_matter_fields(draft, title=title, lang=detected)
     stem = stem or slugify(title, max_length=60, word_boundary=True) or "article"
-    body = html_to_markdown(clean_html(draft.body_html))
+    body = html_to_markdown(body_html)
     notes = [html_to_markdown(clean_html(note)) for note in draft.footnotes]
     if notes:
-        body = (
-            body.rstrip("\n") + "\n\n" + "\n\n".join(_note_definition(i, n) for i, n in enumerate(notes, 1))
-        )
+        definitions = "\n\n".join(_note_definition(i, n) for i, n in enumerate(notes, 1))
+        body = body.rstrip("\n") + "\n\n" + definitions
     return _Imported(str(source), draft, front, body, stem)
 
 

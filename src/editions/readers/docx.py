@@ -44,6 +44,8 @@ log = logging.getLogger("editions")
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 """Largest total size of the parts inside a ``.docx`` (a guard against zip bombs)."""
+MAX_DOCUMENT_XML = 40 * 1024 * 1024
+"""Largest ``word/document.xml`` (about 2,000 pages of text; mammoth holds it all in memory as a DOM)."""
 
 STYLE_MAP = """
 p[style-name='Title'] => h1.editions-title:fresh
@@ -115,11 +117,12 @@ def _open(data: bytes, path: Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         total = sum(info.file_size for info in archive.infolist())
+        body_size = archive.getinfo("word/document.xml").file_size if "word/document.xml" in names else 0
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise EditionsError(f"not a Word .docx file, or a damaged one ({exc})", path) from None
     if "word/document.xml" not in names:
         raise EditionsError("not a Word .docx file (a zip archive without word/document.xml)", path)
-    if total > MAX_UNCOMPRESSED:
+    if total > MAX_UNCOMPRESSED or body_size > MAX_DOCUMENT_XML:
         raise EditionsError(f"the document is too large once unpacked ({total // (1024 * 1024)} MB)", path)
     return archive
 
