@@ -32,7 +32,7 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):
-    """``golden(name, text)`` asserts ``text`` equals ``tests/golden/<name>`` (or rewrites it with --regen-golden)."""
+    """``golden(name, text)``: ``text`` must equal ``tests/golden/<name>`` (``--regen-golden`` rewrites)."""
     regen = request.config.getoption("--regen-golden")
 
     def check(name: str, text: str) -> None:

@@ -21,7 +21,7 @@ def test_manifest_fields_and_order() -> None:
     assert edition.date == dt.date(2024, 3, 1)
     assert edition.lang == "en"
     assert edition.rights == "CC BY-SA 4.0"
-    assert [a.title for a in edition.articles][0] == "Strike Wins a Raise"
+    assert edition.articles[0].title == "Strike Wins a Raise"
     assert edition.articles[1].lang == "fr"
     assert edition.slug == "small-test-edition"
     assert edition.root == DATA.resolve()
@@ -44,7 +44,9 @@ def test_several_paths_keep_their_order(tmp_path: Path) -> None:
 
 def test_folder_without_manifest_sorts_by_name(tmp_path: Path) -> None:
     for name, title in [("b.md", "Bee"), ("a.md", "Ay"), ("notes.pages", "x")]:
-        (tmp_path / name).write_text(f"---\ntitle: {title}\n---\nSome text for the article.\n", encoding="utf-8")
+        (tmp_path / name).write_text(
+            f"---\ntitle: {title}\n---\nSome text for the article.\n", encoding="utf-8"
+        )
     edition = load_edition([tmp_path])
     assert [a.title for a in edition.articles] == ["Ay", "Bee"]
 

@@ -92,6 +92,16 @@ def _own_cover(folder: Path) -> Path:
     return folder
 
 
+def _russian(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COLLECTION / "zabastovka.md", folder / "zabastovka.md")
+    (folder / "edition.toml").write_text(
+        'title = "Забастовки"\nlang = "ru"\npublisher = "Пример"\neditor = "Редакция"\ndate = 2024-03-01\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
 def _broken(source: Path, target: Path) -> Path:
     """A copy of a good EPUB without its NCX: EPUBCheck must complain (proves the checker runs)."""
     with zipfile.ZipFile(source) as good, zipfile.ZipFile(target, "w") as bad:
@@ -115,6 +125,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "thirty": ([_thirty(root / "thirty-src")], False),
             "own-cover": ([_own_cover(root / "cover-src")], False),
             "hebrew": ([DATA / "shvita.md"], False),
+            "russian": ([_russian(root / "russian-src")], False),
         }
         for name, (paths, fonts) in cases.items():
             out[name] = make_epub(editions.load_edition(paths), root / f"{name}.epub", embed_fonts=fonts)
@@ -175,7 +186,7 @@ def _problems(report: dict) -> list[str]:
     ]
 
 
-ALL = ["seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew"]
+ALL = ["seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew", "russian"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -560,6 +571,19 @@ def test_foreign_articles_carry_their_language(books: dict[str, Path]) -> None:
         ("la-greve-des-cheminots.xhtml", "fr"),
         ("zabastovka-na-zavode.xhtml", "ru"),
     ]
+
+
+def test_russian_edition(books: dict[str, Path]) -> None:
+    book = books["russian"]
+    nav = _xml(book, "EPUB/text/toc.xhtml")
+    assert nav.find("x:head/x:title", NS).text == "Содержание"
+    for name, root in _documents(book):
+        if root.find("x:body", NS).get(EPUB_TYPE) == "bodymatter":
+            continue  # the articles' attribution comes from the shared _macros.html
+        text = " ".join("".join(root.find("x:body", NS).itertext()).split())
+        assert ".." not in text, name  # "2024 г." takes no second full stop
+    colophon = _xml(book, "EPUB/text/colophon.xhtml")
+    assert "Издатель: Пример, 1 марта 2024 г." in " ".join("".join(colophon.itertext()).split())
 
 
 def test_back_matter(books: dict[str, Path]) -> None:

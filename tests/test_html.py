@@ -40,7 +40,9 @@ def test_markup_contract(small_html: str) -> None:
     nav = doc.find(".//nav")
     assert nav is not None and len(nav.findall(".//li")) == 2
     source = articles[0].find_class("source")[0]
-    assert "Originally published in The Organizer, February 12, 2024." in " ".join(source.text_content().split())
+    assert "Originally published in The Organizer, February 12, 2024." in " ".join(
+        source.text_content().split()
+    )
     assert source.find(".//a").get("href") == "https://example.org/strike-wins"
     assert "Reprinted with permission." in source.text_content()
 

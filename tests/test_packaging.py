@@ -18,6 +18,7 @@ COMMANDS = {
     "make-html": cli.make_html_main,
     "make-pdf": cli.make_pdf_main,
     "make-epub": cli.make_epub_main,
+    "editions import": cli.import_main,
 }
 
 
@@ -41,7 +42,7 @@ def test_wheel_ships_styles_fonts_and_types(wheel: Path) -> None:
     assert any(n.startswith("editions/styles/default/fonts/") and "OFL" in n for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    for command in COMMANDS:
+    for command in ("make-html", "make-pdf", "make-epub", "editions"):
         assert f"{command} = editions.cli:" in text
 
 
@@ -56,6 +57,9 @@ def test_every_command_and_option_is_documented(command: str, capsys: pytest.Cap
     assert f"`{command}" in readme
     with pytest.raises(SystemExit):
         COMMANDS[command](["--help"])
-    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", capsys.readouterr().out)) - {"--help", "--version"}
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", capsys.readouterr().out)) - {
+        "--help",
+        "--version",
+    }
     missing = sorted(o for o in options if f"`{o}" not in readme)
     assert not missing, f"{command}: options missing from README.md: {missing}"

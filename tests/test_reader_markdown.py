@@ -38,7 +38,9 @@ def test_front_matter_fields(tmp_path: Path) -> None:
 
 
 def test_author_as_string_and_quoted_date(tmp_path: Path) -> None:
-    article = read_article(write(tmp_path, "---\ntitle: T\nauthor: Ana Ruiz\ndate: '2023-01-09'\n---\nText.\n"))
+    article = read_article(
+        write(tmp_path, "---\ntitle: T\nauthor: Ana Ruiz\ndate: '2023-01-09'\n---\nText.\n")
+    )
     assert article.authors == ("Ana Ruiz",)
     assert article.date == dt.date(2023, 1, 9)
 
@@ -75,7 +77,10 @@ def test_footnotes_tables_lists_quotes_images(tmp_path: Path) -> None:
 
 
 def test_raw_html_is_sanitised(tmp_path: Path) -> None:
-    text = '---\ntitle: T\n---\nHi <script>alert(1)</script><img src=x onerror="alert(2)"> <a href="javascript:x">l</a>\n'
+    text = (
+        "---\ntitle: T\n---\n"
+        'Hi <script>alert(1)</script><img src=x onerror="alert(2)"> <a href="javascript:x">l</a>\n'
+    )
     body = read_article(write(tmp_path, text)).body_html
     assert "script" not in body and "onerror" not in body and "javascript" not in body
 
@@ -87,7 +92,10 @@ def test_template_syntax_is_kept_as_text(tmp_path: Path) -> None:
 
 
 def test_language_is_detected_without_lang(tmp_path: Path) -> None:
-    text = "---\ntitle: Grève\n---\nLes travailleurs de l'usine ont décidé de poursuivre la grève jusqu'à la victoire.\n"
+    text = (
+        "---\ntitle: Grève\n---\n"
+        "Les travailleurs de l'usine ont décidé de poursuivre la grève jusqu'à la victoire.\n"
+    )
     assert read_article(write(tmp_path, text)).lang == "fr"
 
 

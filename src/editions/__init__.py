@@ -31,8 +31,8 @@ from .styles import Style, available_styles, load_style
 
 if TYPE_CHECKING:
     from .epub import make_epub
-    from .impose import ImposeResult, impose
     from .importer import import_articles
+    from .impose import ImposeResult, impose
     from .pdf import PdfResult, make_pdf, parse_paper
 
 _LAZY = {
@@ -56,8 +56,8 @@ __all__ = [
     "__version__",
     "available_styles",
     "build_edition",
-    "impose",
     "import_articles",
+    "impose",
     "load_edition",
     "load_style",
     "make_epub",

@@ -37,9 +37,15 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
         metavar="PATH",
         help="article files, folders or edition.toml files, in order (default: ./articles)",
     )
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: dist/<edition-slug>.<ext>)")
-    parser.add_argument("--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')")
-    parser.add_argument("--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="output file (default: dist/<edition-slug>.<ext>)"
+    )
+    parser.add_argument(
+        "--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')"
+    )
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
+    )
     parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -66,10 +72,13 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"{prog}: unexpected error: {type(exc).__name__}: {exc} (run again with --debug for details)", file=sys.stderr)
+        print(
+            f"{prog}: unexpected error: {type(exc).__name__}: {exc} (run again with --debug for details)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         log.removeHandler(handler)
@@ -102,20 +111,46 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
 
 
 def make_pdf_main(argv: Sequence[str] | None = None) -> int:
-    """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and, with ``--impose``, the imposed PDF)."""
+    """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and the imposed PDF)."""
     from .impose import LAYOUTS
 
     parser = _base_parser("make-pdf", "Build a print-ready PDF pamphlet from articles.")
-    parser.add_argument("--paper", default="A5", metavar="SIZE", help="A4, A5 (default), A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm)")
-    parser.add_argument("--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)")
+    parser.add_argument(
+        "--paper",
+        default="A5",
+        metavar="SIZE",
+        help="A4, A5 (default), A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm)",
+    )
+    parser.add_argument(
+        "--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)"
+    )
     parser.add_argument("--open-right", action="store_true", help="start every article on a right-hand page")
-    parser.add_argument("--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html")
+    parser.add_argument(
+        "--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html"
+    )
     imposition = parser.add_argument_group("imposition (for printing and folding)")
-    imposition.add_argument("--impose", choices=LAYOUTS, help="also write an imposed PDF: booklet, zine or 2up")
-    imposition.add_argument("--signature", type=int, metavar="N", help="booklet: pages per folded signature (a multiple of 4)")
-    imposition.add_argument("--duplex", choices=("short", "long"), default="short", help="the edge your printer flips on (default: short)")
-    imposition.add_argument("--creep", type=float, default=0, metavar="MM", help="booklet: shift inner pages by up to MM for paper thickness")
-    imposition.add_argument("--marks", action="store_true", help="add crop and fold marks, job name and sheet numbers")
+    imposition.add_argument(
+        "--impose", choices=LAYOUTS, help="also write an imposed PDF: booklet, zine or 2up"
+    )
+    imposition.add_argument(
+        "--signature", type=int, metavar="N", help="booklet: pages per folded signature (a multiple of 4)"
+    )
+    imposition.add_argument(
+        "--duplex",
+        choices=("short", "long"),
+        default="short",
+        help="the edge your printer flips on (default: short)",
+    )
+    imposition.add_argument(
+        "--creep",
+        type=float,
+        default=0,
+        metavar="MM",
+        help="booklet: shift inner pages by up to MM for paper thickness",
+    )
+    imposition.add_argument(
+        "--marks", action="store_true", help="add crop and fold marks, job name and sheet numbers"
+    )
     args = parser.parse_args(argv)
 
     def action() -> list[Path]:
@@ -171,6 +206,73 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser.prog, args, action)
 
 
+def import_main(argv: Sequence[str] | None = None) -> int:
+    """``editions import SOURCE ... [-o DIR] [--overwrite]``: write articles as Markdown for review."""
+    parser = _Parser(
+        prog="editions import",
+        description="Write articles (files, folders, URLs) as Markdown files with front matter, for review.",
+    )
+    parser.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="article files, folders or http(s):// URLs"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="articles",
+        help="edition folder to write into (default: ./articles)",
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace Markdown files that already exist")
+    parser.add_argument(
+        "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
+    )
+    parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    args = parser.parse_args(argv)
+
+    def action() -> list[Path]:
+        from .importer import import_articles
+
+        return import_articles(
+            args.sources, Path(args.output), offline=args.offline, overwrite=args.overwrite, lang=args.lang
+        )
+
+    return _run(parser.prog, args, action)
+
+
+SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
+    "import": import_main,
+    "html": make_html_main,
+    "pdf": make_pdf_main,
+    "epub": make_epub_main,
+}
+
+
+def editions_main(argv: Sequence[str] | None = None) -> int:
+    """``editions COMMAND ...``: ``import``; ``html``, ``pdf`` and ``epub`` are the make-* commands."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print("usage: editions {import,html,pdf,epub} ...\n")
+        print("  import   write articles (files, folders, URLs) as Markdown with front matter for review")
+        print("  html     the same as make-html")
+        print("  pdf      the same as make-pdf")
+        print("  epub     the same as make-epub")
+        return 0 if args else 2
+    if args[0] == "--version":
+        print(f"editions {__version__}")
+        return 0
+    command = SUBCOMMANDS.get(args[0])
+    if command is None:
+        print(
+            f"editions: error: unknown command '{args[0]}' (expected one of: {', '.join(SUBCOMMANDS)})",
+            file=sys.stderr,
+        )
+        return 2
+    return command(args[1:])
+
+
 def _entry(main: Callable[[Sequence[str] | None], int]) -> Callable[[], None]:
     def run() -> None:
         sys.exit(main(None))
@@ -181,3 +283,4 @@ def _entry(main: Callable[[Sequence[str] | None], int]) -> Callable[[], None]:
 make_html_command = _entry(make_html_main)
 make_pdf_command = _entry(make_pdf_main)
 make_epub_command = _entry(make_epub_main)
+editions_command = _entry(editions_main)

@@ -68,7 +68,9 @@ def load_edition(
         elif path.is_dir():
             found = _folder_articles(path)
             if not found:
-                raise EditionsError("no articles in this folder (expected " + ", ".join(supported_suffixes()) + ")", path)
+                raise EditionsError(
+                    "no articles in this folder (expected " + ", ".join(supported_suffixes()) + ")", path
+                )
             files.extend(found)
         elif not path.exists():
             raise EditionsError("no such file or folder", path)
@@ -90,7 +92,9 @@ def _read_source(source: Path | str, lang: str | None, offline: bool) -> Article
     return read_article(source, lang=lang)
 
 
-def build_edition(articles: Iterable[Article], fields: dict[str, Any] | None = None, *, root: Path | None = None) -> Edition:
+def build_edition(
+    articles: Iterable[Article], fields: dict[str, Any] | None = None, *, root: Path | None = None
+) -> Edition:
     """An :class:`Edition` from articles already read and manifest-style ``fields``."""
     fields = dict(fields or {})
     articles = list(articles)
@@ -190,7 +194,9 @@ def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
             continue
         candidate = folder / name
         if not candidate.is_file():
-            raise EditionsError(f"article '{name}' listed in the manifest not found", path, _line_of(path, name))
+            raise EditionsError(
+                f"article '{name}' listed in the manifest not found", path, _line_of(path, name)
+            )
         files.append(candidate)
     if not files:
         raise EditionsError("'articles' is empty", path)
@@ -199,7 +205,9 @@ def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
 
 def _line_of(path: Path, needle: str) -> int | None:
     try:
-        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1
+        ):
             if needle in line:
                 return number
     except OSError:
@@ -210,7 +218,11 @@ def _line_of(path: Path, needle: str) -> int | None:
 def _folder_articles(folder: Path) -> list[Path]:
     suffixes = set(supported_suffixes())
     return sorted(
-        (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "_"))),
+        (
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "_"))
+        ),
         key=lambda p: p.name,
     )
 

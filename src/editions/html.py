@@ -98,7 +98,9 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
             link.set("{http://www.idpf.org/2007/ops}type" if xhtml else "epub:type", "noteref")
         link.set("role", "doc-noteref")
     body = _serialise_children(root, xhtml=xhtml)
-    return PreparedArticle(article, Markup(body), tuple(sorted(notes.values(), key=lambda n: n.number)), tuple(sections))
+    return PreparedArticle(
+        article, Markup(body), tuple(sorted(notes.values(), key=lambda n: n.number)), tuple(sections)
+    )
 
 
 def _drop(element: lxml.html.HtmlElement) -> None:
@@ -173,9 +175,11 @@ def build_date() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError):
-            raise EditionsError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
+            raise EditionsError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'"
+            ) from None
     return dt.date.today()
 
 

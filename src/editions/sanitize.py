@@ -37,7 +37,18 @@ ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir"},
 }
 
-CLEAN_CONTENT_TAGS = {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "title"}
+CLEAN_CONTENT_TAGS = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "title",
+}
 
 URL_SCHEMES = {"http", "https", "mailto", "data"}
 

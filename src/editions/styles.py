@@ -40,7 +40,9 @@ def builtin_styles_dir() -> Path:
 
 def available_styles(edition_root: Path | None = None) -> list[str]:
     """Names of the styles that :func:`load_style` can find by name."""
-    names = {p.name for p in builtin_styles_dir().iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    names = {
+        p.name for p in builtin_styles_dir().iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    }
     if edition_root and (edition_root / "styles").is_dir():
         names |= {p.name for p in (edition_root / "styles").iterdir() if p.is_dir()}
     return sorted(names)

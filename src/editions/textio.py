@@ -68,7 +68,9 @@ def _decode(data: bytes, encoding: str, path: Path) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise EditionsError(f"cannot decode the text as {encoding.upper()} (byte {exc.start})", path) from None
+        raise EditionsError(
+            f"cannot decode the text as {encoding.upper()} (byte {exc.start})", path
+        ) from None
 
 
 def read_text(path: Path) -> str:
@@ -79,7 +81,7 @@ def read_text(path: Path) -> str:
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``, on failure it is removed."""
+    """Yield a temporary path beside ``target``: on success it replaces ``target``, on failure it goes."""
     target = Path(target)
     folder = target.parent
     try:

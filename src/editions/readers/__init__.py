@@ -42,9 +42,6 @@ class Draft:
     promos: list[str] = field(default_factory=list)
 
 
-ReaderFunc = Callable[[str, Path], Draft]
-
-
 def _registry() -> dict[str, Callable[..., Draft]]:
     """Reader per file ending. A reader takes ``(text, path)``, or ``(data, path)`` with the file's
     bytes when it is marked ``binary`` (Word files; web pages, which declare their own encoding)."""
@@ -81,7 +78,9 @@ def read_draft(path: Path) -> Draft:
     reader = _registry().get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(_registry()))
-        raise EditionsError(f"unknown article format '{path.suffix or path.name}' (expected one of {known})", path)
+        raise EditionsError(
+            f"unknown article format '{path.suffix or path.name}' (expected one of {known})", path
+        )
     if getattr(reader, "binary", False):
         data = read_bytes(path)
         if not data.strip():
@@ -131,6 +130,8 @@ def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:
         draft.authors = fields["authors"]  # type: ignore[assignment]
     if fields.get("tags"):
         draft.tags = fields["tags"]  # type: ignore[assignment]
+    if fields.get("promos"):
+        draft.promos = list(fields["promos"])  # type: ignore[call-overload]
     if fields.get("date"):
         draft.date = fields["date"]  # type: ignore[assignment]
     return draft

@@ -76,8 +76,8 @@ _NOTE_ID = re.compile(r"#((?:foot|end)note-[\w-]+)\Z")
 def read(data: bytes, path: Path) -> Draft:
     """Read a Word document (the registry's ``.docx`` reader; takes bytes)."""
     archive = _open(data, path)
-    core = _core_properties(archive, path)
     html = _convert(data, path)
+    core = _core_properties(archive, path)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     draft = Draft()
     draft.footnotes = _take_notes(root)

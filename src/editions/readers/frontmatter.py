@@ -5,7 +5,8 @@ In: the decoded text of an article file. Out: a :class:`FrontMatter` with the va
 follows the closing ``---``, plus the line number the body starts on (for error messages).
 
 Recognised fields: ``title, subtitle, author`` (a string or a list; ``authors`` is accepted
-too), ``date, lang, publication, url, rights, note, tags``. Unknown fields are ignored.
+too), ``date, lang, publication, url, rights, note, tags``, and ``promos`` (closing calls to action,
+kept out of the body; written by ``editions import``). Unknown fields are ignored.
 """
 
 from __future__ import annotations
@@ -76,9 +77,9 @@ def normalise_fields(data: dict[Any, Any], path: Path) -> dict[str, Any]:
     authors = data.get("author", data.get("authors"))
     if authors is not None:
         out["authors"] = _text_list(authors, "author", path)
-    tags = data.get("tags")
-    if tags is not None:
-        out["tags"] = _text_list(tags, "tags", path)
+    for key in ("tags", "promos"):
+        if data.get(key) is not None:
+            out[key] = _text_list(data[key], key, path)
     if data.get("date") is not None:
         out["date"] = parse_date_value(data["date"], path)
     return out
