@@ -146,6 +146,13 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def full_stop(value: Any) -> Markup:
+    """``value`` ending with a full stop, unless it already ends with one (``9 января 2023 г.``)."""
+    markup = value if isinstance(value, Markup) else Markup.escape(value)
+    text = markup.striptags().rstrip()
+    return markup if not text or text.endswith((".", "!", "?", "…")) else Markup(markup.rstrip() + ".")
+
+
 @functools.cache
 def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -159,6 +166,7 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env.filters["date"] = lambda value, lang: i18n.format_date(value, lang)
     env.filters["names"] = lambda value, lang: i18n.join_names(value, lang)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.filters["stop"] = full_stop
     env.globals["label"] = i18n.label
     return env
 

@@ -47,7 +47,7 @@ def read(text: str, path: Path) -> Draft:
         body_tokens, draft.title = _take_leading_title(body_tokens)
     renderer = _MD.renderer
     body = renderer.render(body_tokens, _MD.options, {})
-    draft.body_html = _shift_headings(body)
+    draft.body_html = _shift_headings(_ALIGN.sub(r'<\1 align="\2"', body))
     draft.footnotes = [renderer.render(note, _MD.options, {}) for note in notes]
     return apply_front_matter(draft, front.fields)
 
@@ -84,6 +84,7 @@ def _take_leading_title(tokens: list[Token]) -> tuple[list[Token], str | None]:
     return tokens, None
 
 
+_ALIGN = re.compile(r'<(td|th) style="text-align:(left|right|center)"')
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
