@@ -7,6 +7,7 @@ them with ``make golden`` (``pytest --regen-golden``) and review the diff before
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ def articles_dir() -> Path:
     return ROOT / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def pytest_configure(config: pytest.Config) -> None:
+    # Every build in the suite is reproducible, module-scoped fixtures included.
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
 
 
 @pytest.fixture
