@@ -33,7 +33,7 @@ SENTENCES = (
     "Interdepartmental communication remained notoriously unsatisfactory, notwithstanding reorganisation.",
     "Rents in the district rose by a third in two years, while the council's waiting list grew longer.",
     "The tenants' association began with six households and a kettle, and within a year it had two hundred.",
-    "What the official statistics call underemployment, the people living it call not enough hours to live on.",
+    "What the official statistics call underemployment, the people living it call too few hours to live on.",
     "A reporter asked the convenor whether she was afraid; she said that fear was the employer's best tool.",
 )
 WORDS_PER_SENTENCE = sum(len(s.split()) for s in SENTENCES) / len(SENTENCES)

@@ -122,3 +122,20 @@ def test_style_that_extends_the_default(tmp_path: Path) -> None:
 def test_unknown_style() -> None:
     with pytest.raises(EditionsError, match="unknown style 'nope'"):
         render_html(load_edition([DATA]), style="nope")
+
+
+def test_print_notes_float_once_and_repeat_calls_keep_the_number() -> None:
+    from editions.html import prepare_article
+
+    article = Article(
+        title="T",
+        body_html='<p>a<sup class="fn" data-fn="1">1</sup> b<sup class="fn" data-fn="2">2</sup>'
+        ' c<sup class="fn" data-fn="1">1</sup> d<sup class="fn" data-fn="9">9</sup></p>',
+        footnotes=("<p>First <em>note</em>.</p>", "<p>Second.</p>"),
+        slug="t",
+    )
+    body = str(prepare_article(article, "print").body)
+    assert body.count('class="footnote"') == 2
+    assert '<span class="footnote">First <em>note</em>.</span>' in body
+    assert '<sup class="footnote-repeat">1</sup>' in body
+    assert "9" not in body

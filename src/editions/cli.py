@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,6 +49,11 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
         "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
     )
     parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
+    parser.add_argument(
+        "--allow-remote-images",
+        action="store_true",
+        help="fetch http(s) images that articles reference (public addresses only; off by default)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
@@ -58,30 +65,49 @@ class _WarningHandler(logging.Handler):
         print(f"warning: {record.getMessage()}", file=sys.stderr)
 
 
+class _Terminated(BaseException):
+    """Raised by the SIGTERM handler so that cleanups (temporary files) run as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path] | Path]) -> int:
     handler = _WarningHandler(level=logging.WARNING)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    previous_sigterm = None
+    if threading.current_thread() is threading.main_thread():
+        previous_sigterm = signal.signal(signal.SIGTERM, _terminate)
     try:
         outputs = action()
     except EditionsError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {_one_line(str(exc), 1000)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print(f"{prog}: terminated", file=sys.stderr)
+        return 143
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(
-            f"{prog}: unexpected error: {type(exc).__name__}: {exc} (run again with --debug for details)",
-            file=sys.stderr,
-        )
+        detail = f"{type(exc).__name__}: {_one_line(str(exc))}".rstrip(": ")
+        print(f"{prog}: unexpected error: {detail} (run again with --debug for details)", file=sys.stderr)
         return 1
     finally:
         log.removeHandler(handler)
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
     if not args.quiet:
         for path in [outputs] if isinstance(outputs, Path) else outputs:
             print(path)
@@ -95,7 +121,7 @@ def make_html_main(argv: Sequence[str] | None = None) -> int:
 
     def action() -> Path:
         edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
-        return make_html(edition, args.output, style=args.style)
+        return make_html(edition, args.output, style=args.style, allow_remote_images=args.allow_remote_images)
 
     return _run(parser.prog, args, action)
 
@@ -167,6 +193,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
             open_right=args.open_right,
             keep_html=args.keep_html,
             progress=_progress(args),
+            allow_remote_images=args.allow_remote_images,
         )
         outputs = [result.path]
         if result.html_path:
@@ -201,7 +228,13 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
         from .epub import make_epub
 
         edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
-        return make_epub(edition, args.output, style=args.style, embed_fonts=args.embed_fonts)
+        return make_epub(
+            edition,
+            args.output,
+            style=args.style,
+            embed_fonts=args.embed_fonts,
+            allow_remote_images=args.allow_remote_images,
+        )
 
     return _run(parser.prog, args, action)
 

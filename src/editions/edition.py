@@ -25,6 +25,7 @@ from .fetch import is_url
 from .model import Article, Edition
 from .readers import read_article, supported_suffixes
 from .readers.frontmatter import normalise_lang, parse_date_value
+from .sanitize import clean_text, clip
 
 log = logging.getLogger("editions")
 
@@ -83,12 +84,18 @@ def load_edition(
     return build_edition(articles, fields, root=_root(manifest_path, local))
 
 
+class _ManifestURL(str):
+    """A URL listed in an ``edition.toml``: untrusted, so never fetched from a private address."""
+
+
 def _read_source(source: Path | str, lang: str | None, offline: bool) -> Article:
     """Read one article: a file, or a URL fetched unless ``offline``."""
     if isinstance(source, str):
         from .readers.url import read_url
 
-        return read_url(source, offline=offline, lang=lang)
+        return read_url(
+            source, offline=offline, lang=lang, allow_private=not isinstance(source, _ManifestURL)
+        )
     return read_article(source, lang=lang)
 
 
@@ -158,7 +165,17 @@ def read_manifest(path: Path) -> dict[str, Any]:
             continue
         if not isinstance(value, str):
             raise EditionsError(f"'{key}' must be text", path)
+        value, clipped = clip(clean_text(value), key)
+        if clipped:
+            log.warning("%s: '%s' is too long; cut short", path, key)
         fields[key] = value.strip() if key != "colophon" else value.strip("\n")
+    if "style" in fields and not re.fullmatch(r"[\w][\w.-]*", fields["style"]):
+        raise EditionsError(
+            f"'style' must be a style name, not a path ('{fields['style']}'): a built-in style or a "
+            "folder in styles/ beside the manifest",
+            path,
+            _line_of(path, "style"),
+        )
     if "lang" in data:
         if not isinstance(data["lang"], str):
             raise EditionsError("'lang' must be a language tag such as \"en\"", path)
@@ -168,10 +185,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if "cover" in data:
         if not isinstance(data["cover"], str):
             raise EditionsError("'cover' must be a file name", path)
-        cover = (path.parent / data["cover"]).resolve()
-        if not cover.is_file():
-            raise EditionsError(f"cover image '{data['cover']}' not found", path)
-        fields["cover"] = cover
+        fields["cover"] = _cover(path, data["cover"])
     if "articles" in data:
         items = data["articles"]
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -190,17 +204,49 @@ def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
     files: list[Path | str] = []
     for name in fields["articles"]:
         if is_url(name):
-            files.append(name.strip())
+            files.append(_ManifestURL(name.strip()))
             continue
         candidate = folder / name
         if not candidate.is_file():
             raise EditionsError(
                 f"article '{name}' listed in the manifest not found", path, _line_of(path, name)
             )
+        if not _inside(candidate, folder):
+            raise EditionsError(
+                f"article '{name}' listed in the manifest is outside the manifest's folder",
+                path,
+                _line_of(path, name),
+            )
         files.append(candidate)
     if not files:
         raise EditionsError("'articles' is empty", path)
     return files
+
+
+def _inside(candidate: Path, folder: Path) -> bool:
+    """Whether ``candidate`` is in ``folder`` (or below it) once ``..`` and symbolic links are resolved."""
+    try:
+        return candidate.resolve(strict=True).is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def _cover(path: Path, name: str) -> Path:
+    """The manifest's cover image: a file in the manifest's folder, checked to be a usable image."""
+    from .resources import ImageRefused, check_image
+    from .textio import read_bytes
+
+    line = _line_of(path, name)
+    cover = path.parent / name
+    if not cover.is_file():
+        raise EditionsError(f"cover image '{name}' not found", path, line)
+    if not _inside(cover, path.parent):
+        raise EditionsError(f"cover image '{name}' is outside the manifest's folder", path, line)
+    try:
+        check_image(read_bytes(cover))
+    except ImageRefused as exc:
+        raise EditionsError(f"cover image '{name}' cannot be used: {exc}", path, line) from None
+    return cover.resolve()
 
 
 def _line_of(path: Path, needle: str) -> int | None:
@@ -216,15 +262,17 @@ def _line_of(path: Path, needle: str) -> int | None:
 
 
 def _folder_articles(folder: Path) -> list[Path]:
+    """The article files of ``folder``, by name; symbolic links that lead out of it are skipped."""
     suffixes = set(supported_suffixes())
-    return sorted(
-        (
-            p
-            for p in folder.iterdir()
-            if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "_"))
-        ),
-        key=lambda p: p.name,
-    )
+    found = []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not (p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "_"))):
+            continue
+        if p.is_symlink() and not _inside(p, folder):
+            log.warning("%s: a link to a file outside the folder; left out", p)
+            continue
+        found.append(p)
+    return found
 
 
 def _root(manifest_path: Path | None, files: list[Path]) -> Path | None:

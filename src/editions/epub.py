@@ -11,15 +11,14 @@ document per article (footnotes as EPUB 3 ``footnote`` asides), Sources and a co
 
 The documents are rendered by Jinja2 from the style's ``epub/*.xhtml`` templates; article bodies come
 from :func:`editions.html.prepare_article` and are rebuilt here as namespaced XHTML (headings one
-level down, since the article title is an ``<h2>`` under the book's ``<h1>``; local images packed,
-remote ones left out; links that cannot work in the book unwrapped). ebooklib assembles the package
+level down, since the article title is an ``<h2>`` under the book's ``<h1>``; the images
+:mod:`editions.resources` allows packed, the others left out; links that cannot work in the book
+unwrapped). ebooklib assembles the package
 document and the container; the zip is then rewritten with fixed timestamps, order and permissions.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 import functools
@@ -49,6 +48,7 @@ from . import __version__, i18n
 from .errors import EditionsError
 from .html import default_output, environment, prepare_article
 from .model import Article, Edition, Source
+from .resources import ResourceLoader, ResourcePolicy
 from .styles import Style, load_style
 from .textio import write_atomic
 
@@ -66,7 +66,6 @@ IBOOKS_PREFIX = "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabular
 RESERVED_NAMES = frozenset({"cover", "titlepage", "toc", "sources", "colophon"})
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif")}
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 # Words the EPUB needs that editions.i18n does not have (yet).
@@ -96,20 +95,30 @@ def make_epub(
     *,
     style: Style | str | None = None,
     embed_fonts: bool = False,
+    allow_remote_images: bool = False,
 ) -> Path:
     """Write the EPUB 3 edition to ``out`` (default ``dist/<slug>.epub``) atomically and return its path.
 
     ``style`` is a style name, folder or :class:`Style` (default: the edition's, else ``default``);
-    ``embed_fonts`` packs the style's bundled fonts (unmodified, with their licences) and uses them.
+    ``embed_fonts`` packs the style's bundled fonts (unmodified, with their licences) and uses them;
+    ``allow_remote_images`` lets articles' ``http(s)`` images be fetched and packed (see
+    :mod:`editions.resources`, which decides which images every output may use).
     """
     target = Path(out) if out else default_output(edition, ".epub")
-    return write_atomic(target, render_epub(edition, style=style, embed_fonts=embed_fonts))
+    loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
+    return write_atomic(target, render_epub(edition, style=style, embed_fonts=embed_fonts, resources=loader))
 
 
-def render_epub(edition: Edition, *, style: Style | str | None = None, embed_fonts: bool = False) -> bytes:
-    """The EPUB file's bytes (see :func:`make_epub`)."""
+def render_epub(
+    edition: Edition,
+    *,
+    style: Style | str | None = None,
+    embed_fonts: bool = False,
+    resources: ResourceLoader | None = None,
+) -> bytes:
+    """The EPUB file's bytes (see :func:`make_epub`); ``resources`` loads the articles' images."""
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
-    return _Builder(edition, resolved, embed_fonts=embed_fonts).build()
+    return _Builder(edition, resolved, embed_fonts=embed_fonts, resources=resources).build()
 
 
 def epub_identifier(edition: Edition) -> str:
@@ -224,6 +233,7 @@ class _Images:
     """Images the articles use, packed once each under ``images/``."""
 
     edition_root: Path | None
+    loader: ResourceLoader
     by_digest: dict[str, _Resource] = field(default_factory=dict)
     alt_missing: bool = False
 
@@ -254,38 +264,12 @@ class _Images:
         return resource
 
     def load(self, src: str, article: Article) -> _Resource | None:
-        src = src.strip()
-        if src.lower().startswith("data:"):
-            match = re.match(r"data:image/[a-z+.-]+;base64,(.*)\Z", src, re.S | re.I)
-            if not match:
-                return None
-            try:
-                data = base64.b64decode("".join(match.group(1).split()), validate=True)
-            except (binascii.Error, ValueError):
-                return None
-            return self.add(data, f"{_where(article)}: embedded image", f"{article.slug}-image")
-        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("//"):
-            message = "%s: remote image %s left out of the EPUB (EPUB images must be inside the book)"
-            log.warning(message, _where(article), src)
+        """The image ``src`` of ``article``, if :mod:`editions.resources` lets the book use it."""
+        image = self.loader.image(src, article)
+        if image is None:
             return None
-        relative = urllib.parse.unquote(src.split("#")[0].split("?")[0])
-        base = article.path.parent if article.path else self.edition_root
-        if base is None:
-            return None
-        candidate = (base / relative).resolve()
-        allowed = [p.resolve() for p in (self.edition_root, base) if p is not None]
-        if not any(candidate.is_relative_to(root) for root in allowed):
-            log.warning("%s: image %s is outside the edition's folder; left out", _where(article), src)
-            return None
-        try:
-            if candidate.stat().st_size > MAX_IMAGE_BYTES:
-                log.warning("%s: image %s is larger than 20 MB; left out", _where(article), src)
-                return None
-            data = candidate.read_bytes()
-        except OSError:
-            log.warning("%s: image %s not found; left out", _where(article), src)
-            return None
-        return self.add(data, f"{_where(article)}: {src}", candidate.stem)
+        stem = f"{article.slug}-image" if src.strip().lower().startswith("data:") else image.stem
+        return self.add(image.data, f"{_where(article)}: {src[:100]}", stem)
 
 
 def _where(article: Article) -> str:
@@ -297,7 +281,9 @@ def _where(article: Article) -> str:
 
 
 class _Builder:
-    def __init__(self, edition: Edition, style: Style, *, embed_fonts: bool) -> None:
+    def __init__(
+        self, edition: Edition, style: Style, *, embed_fonts: bool, resources: ResourceLoader | None = None
+    ) -> None:
         self.edition = edition
         self.style = style
         self.embed_fonts = embed_fonts
@@ -305,7 +291,8 @@ class _Builder:
         self.when = build_datetime()
         self.identifier = epub_identifier(edition)
         self.env = environment(style)
-        self.images = _Images(edition.root.resolve() if edition.root else None)
+        loader = resources or ResourceLoader(edition.root)
+        self.images = _Images(edition.root.resolve() if edition.root else None, loader)
 
     # -- the whole book ----------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 In: an :class:`~editions.model.Edition`, a :class:`~editions.styles.Style` and a medium
 (``screen`` for the HTML edition, ``print`` for the document WeasyPrint turns into a PDF).
-Out: one self-contained HTML document (CSS inlined), rendered by Jinja2 with autoescaping.
+Out: one self-contained HTML document (CSS inlined, article images embedded as ``data:`` URIs by
+:mod:`editions.resources`, or left out), rendered by Jinja2 with autoescaping in a sandbox.
 
 Article bodies are prepared for the medium here (:func:`prepare_article`): section headings get
 ids, footnote markers become linked endnotes (screen), inline ``span.footnote`` elements
@@ -17,12 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import lxml.etree
 import lxml.html
 from markupsafe import Markup
@@ -30,6 +33,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .errors import EditionsError
 from .model import Article, Edition
+from .resources import ResourceLoader, ResourcePolicy
 from .styles import Style, load_style
 from .textio import write_atomic
 
@@ -72,6 +76,7 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
         heading.set("id", f"{slug}-s{number}")
         sections.append(Section(id=f"{slug}-s{number}", title=" ".join(heading.text_content().split())))
     notes: dict[int, Note] = {}
+    printed: set[int] = set()
     for marker in list(root.iter("sup")):
         number_text = marker.get("data-fn")
         if marker.get("class") != "fn" or not number_text or not number_text.isdigit():
@@ -82,7 +87,13 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
             continue
         note_html = article.footnotes[number - 1]
         if medium == "print":
-            _replace_with_print_note(marker, note_html)
+            if number in printed:  # a second call of the same note: its number, not the note again
+                marker.attrib.clear()
+                marker.set("class", "footnote-repeat")
+                marker.text = str(number)
+            else:
+                printed.add(number)
+                _replace_with_print_note(marker, note_html)
             continue
         note_id, ref_id = f"{slug}-fn{number}", f"{slug}-ref{number}"
         first = number not in notes
@@ -97,10 +108,40 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
         if medium == "epub":
             link.set("{http://www.idpf.org/2007/ops}type" if xhtml else "epub:type", "noteref")
         link.set("role", "doc-noteref")
+    if medium == "print":
+        _break_long_runs(root)
     body = _serialise_children(root, xhtml=xhtml)
     return PreparedArticle(
         article, Markup(body), tuple(sorted(notes.values(), key=lambda n: n.number)), tuple(sections)
     )
+
+
+#: Characters with no line break opportunity between them, this many in a row or more …
+LONG_RUN = 100
+#: … get a zero-width space every this many characters in print (WeasyPrint takes quadratic
+#: time to break one long word across lines: 50,000 characters took two minutes).
+LONG_RUN_STEP = 20
+_LONG_RUN = re.compile(rf"[^ \t\n\r\f\u200b\u2002-\u2006\u2008-\u200a\u3000-]{{{LONG_RUN},}}")
+
+
+def _break_long_runs(root: lxml.html.HtmlElement) -> None:
+    """Give runs of :data:`LONG_RUN` or more characters without a break opportunity some (print only)."""
+
+    def broken(text: str | None) -> str | None:
+        if not text or len(text) < LONG_RUN or not _LONG_RUN.search(text):
+            return text
+        return _LONG_RUN.sub(
+            lambda m: "\u200b".join(
+                m.group(0)[i : i + LONG_RUN_STEP] for i in range(0, len(m.group(0)), LONG_RUN_STEP)
+            ),
+            text,
+        )
+
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            element.text = broken(element.text)
+        if element is not root:
+            element.tail = broken(element.tail)
 
 
 def _drop(element: lxml.html.HtmlElement) -> None:
@@ -155,7 +196,8 @@ def full_stop(value: Any) -> Markup:
 
 @functools.cache
 def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed: a style (or an edition's templates/ folder) may come with an edition from anyone.
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(list(loader_key)),
         autoescape=jinja2.select_autoescape(("html", "xhtml", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -198,10 +240,16 @@ def render_html(
     medium: str = "screen",
     extra: Mapping[str, Any] | None = None,
     template: str = "edition.html",
+    resources: ResourceLoader | None = None,
 ) -> str:
-    """Render the whole edition as one HTML document for ``medium``."""
+    """Render the whole edition as one HTML document for ``medium``.
+
+    Article images are embedded as ``data:`` URIs, or left out, by ``resources`` (default: a
+    :class:`~editions.resources.ResourceLoader` for the edition's folder, no remote images).
+    """
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
-    articles = [prepare_article(a, medium) for a in edition.articles]
+    loader = resources or ResourceLoader(edition.root)
+    articles = [prepare_article(loader.article(a), medium) for a in edition.articles]
     context: dict[str, Any] = {
         "edition": edition,
         "articles": articles,
@@ -219,6 +267,8 @@ def render_html(
         raise EditionsError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise EditionsError(f"style '{resolved.name}' has no template '{exc.name}'") from None
+    except (jinja2.sandbox.SecurityError, jinja2.UndefinedError) as exc:
+        raise EditionsError(f"template error in style '{resolved.name}': {exc}") from None
 
 
 def default_output(edition: Edition, suffix: str) -> Path:
@@ -226,7 +276,18 @@ def default_output(edition: Edition, suffix: str) -> Path:
     return DEFAULT_OUT_DIR / f"{edition.slug}{suffix}"
 
 
-def make_html(edition: Edition, out: str | Path | None = None, *, style: str | None = None) -> Path:
-    """Write the screen HTML edition to ``out`` (default ``dist/<slug>.html``) and return its path."""
+def make_html(
+    edition: Edition,
+    out: str | Path | None = None,
+    *,
+    style: str | None = None,
+    allow_remote_images: bool = False,
+) -> Path:
+    """Write the screen HTML edition to ``out`` (default ``dist/<slug>.html``) and return its path.
+
+    The file is self-contained: images are embedded (see :mod:`editions.resources`);
+    ``allow_remote_images`` lets articles' ``http(s)`` images be fetched and embedded too.
+    """
     target = Path(out) if out else default_output(edition, ".html")
-    return write_atomic(target, render_html(edition, style=style, medium="screen"))
+    loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
+    return write_atomic(target, render_html(edition, style=style, medium="screen", resources=loader))

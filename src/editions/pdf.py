@@ -15,7 +15,9 @@ may change it, and the user's explicit choices (``--paper``, ``--font-size``, ``
 same from wherever it is written.
 
 Resources are fetched only through :class:`RestrictedFetcher`: files under the edition's folder
-and the style's folders, and ``data:`` URIs. No network, no other files, no PDF attachments.
+and the style's folders, and ``data:`` URIs; raster images are checked for size and pixel count
+first. No network, no other files, no PDF attachments. Article images never reach it as files or
+URLs: :mod:`editions.resources` embeds the ones an article may use as ``data:`` URIs beforehand.
 With ``SOURCE_DATE_EPOCH`` set the output is byte-identical from one build to the next.
 """
 
@@ -43,6 +45,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .errors import EditionsError
 from .html import default_output, render_html
 from .model import Edition
+from .resources import ImageRefused, ResourceLoader, ResourcePolicy, check_image
 from .styles import Style, load_style
 from .textio import atomic_path, write_atomic
 
@@ -281,18 +284,30 @@ class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            content_type = response.content_type
+            body = response.read()
+            response.close()
+            return self._checked(url, url, body, content_type)
         if scheme == "file":
             path = self.allowed_path(url)
             if path is not None:
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(
-                    path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
-                )
+                return self._checked(url, path.as_uri(), path.read_bytes(), content_type)
         self.refused.append(url)
         raise ValueError(
             f"refused {_short(url)}: only files of the edition's folder and the style's folders may be used"
         )
+
+    def _checked(self, url: str, final_url: str, body: bytes, content_type: str) -> URLFetcherResponse:
+        """The response, once a raster image in it passed :func:`editions.resources.check_image`."""
+        if content_type.startswith("image/") and content_type != "image/svg+xml":
+            try:
+                check_image(body)
+            except ImageRefused as exc:
+                self.refused.append(url)
+                raise ValueError(f"refused {_short(url)}: {exc}") from None
+        return URLFetcherResponse(final_url, body=body, headers={"Content-Type": content_type})
 
     def allowed_path(self, url: str) -> Path | None:
         """The local file a ``file:`` URL names, if it may be read; else ``None``."""
@@ -326,8 +341,14 @@ def _short(url: str, limit: int = 80) -> str:
 # --- QR codes ---------------------------------------------------------------------------------
 
 
+#: QR codes already drawn in this process, by URL (see :func:`_qr_codes`, which fills it from the cache).
+_QR_MEMO: dict[str, Markup] = {}
+
+
 def qr_svg(url: str) -> Markup:
     """A vector QR code for ``url`` as inline SVG, 24 to 32 mm wide with its quiet zone (denser: wider)."""
+    if url in _QR_MEMO:
+        return _QR_MEMO[url]
     code = segno.make(url, micro=False, error="m", boost_error=False)
     border = 2
     modules = code.symbol_size(border=border)[0]
@@ -335,7 +356,27 @@ def qr_svg(url: str) -> Markup:
     scale = size_mm / modules
     svg = code.svg_inline(scale=round(scale, 4), unit="mm", border=border, svgclass="qr-code", lineclass=None)
     label = escape(url)
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+    drawn = _QR_MEMO[url] = Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+    return drawn
+
+
+@contextlib.contextmanager
+def _qr_codes(folder: Path | None, urls: Iterable[str]) -> Iterator[None]:
+    """Keep the QR codes of ``urls`` in ``folder/qr`` (they take about 10 ms each to draw) across builds."""
+    if folder is None:
+        yield
+        return
+    from .cache import digest
+
+    paths = {url: folder / "qr" / f"{digest('qr-1', segno.__version__, url)}.svg" for url in set(urls)}
+    for url, path in paths.items():
+        with contextlib.suppress(OSError, UnicodeError):
+            _QR_MEMO.setdefault(url, Markup(path.read_text(encoding="utf-8")))
+    yield
+    for url, path in paths.items():
+        if url in _QR_MEMO and not path.exists():
+            with contextlib.suppress(OSError):
+                write_atomic(path, str(_QR_MEMO[url]))
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -369,8 +410,12 @@ def render_print_html(
     paper: str | PaperSize = "A5",
     font_size: float | None = None,
     open_right: bool = False,
+    resources: ResourceLoader | None = None,
 ) -> str:
-    """The complete print HTML for ``edition``, which the ``weasyprint`` command renders as is."""
+    """The complete print HTML for ``edition``, which the ``weasyprint`` command renders as is.
+
+    Article images are embedded as ``data:`` URIs by ``resources`` (see :func:`~editions.html.render_html`).
+    """
     resolved = _resolve_style(edition, style)
     geometry = page_geometry(paper, font_size)
     css = "\n".join(
@@ -394,16 +439,21 @@ def render_print_html(
     }
     if edition.cover is not None:
         extra["cover_image"] = Path(edition.cover).resolve().as_uri()
-    return render_html(printed, style=resolved, medium="print", extra=extra)
+    return render_html(printed, style=resolved, medium="print", extra=extra, resources=resources)
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """What :func:`make_pdf` wrote."""
+    """What :func:`make_pdf` wrote, and how: ``parts`` is 0 for a render in one piece, else the number
+    of parts (see :mod:`editions.parallel`), of which ``rendered`` were rendered and ``cached`` came
+    from the cache (counting the skeletons and front matter too)."""
 
     path: Path
     pages: int
     html_path: Path | None = None
+    parts: int = 0
+    rendered: int = 0
+    cached: int = 0
 
 
 class _Reporter:
@@ -500,12 +550,18 @@ def render_document(
     roots: Sequence[Path],
     files: Sequence[Path] = (),
     progress: Progress | None = None,
+    fetcher: RestrictedFetcher | None = None,
+    font_config: FontConfiguration | None = None,
 ) -> tuple[Any, list[str]]:
-    """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document``, and what it logged."""
+    """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document``, and what it logged.
+
+    ``fetcher`` (a :class:`RestrictedFetcher`, made from ``roots`` and ``files`` when not given) and
+    ``font_config`` (a new one when not given) may be passed to share them between renders.
+    """
     report = progress if isinstance(progress, _Reporter) else _Reporter(progress)
-    fetcher = RestrictedFetcher(roots, files)
+    fetcher = fetcher if fetcher is not None else RestrictedFetcher(roots, files)
     with _captured_weasyprint_log(report) as handler:
-        font_config = FontConfiguration()
+        font_config = font_config if font_config is not None else FontConfiguration()
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, attachments=None, pdf_identifier=True
         )
@@ -518,6 +574,54 @@ def _write_document(document: Any, target: Path) -> None:
         document.write_pdf(tmp, finisher=_finish_pdf, attachments=None, pdf_identifier=True)
 
 
+#: The most layout work one PDF may take: characters of text, a footnote counting as
+#: :data:`FOOTNOTE_COST` more (measured on one core: about 45,000 characters or 70 footnotes a
+#: second, so about 1,000 A5 pages in 45 s). Longer editions stop with an error before layout.
+MAX_PDF_TEXT = 2_000_000
+#: The same limit for editions rendered in parts (:mod:`editions.parallel`): each part is laid out
+#: by its own process, so time grows linearly and memory stays bounded; only the sum is capped here
+#: (about 8,000 A5 pages), one article still being held to :data:`MAX_PDF_TEXT`.
+MAX_PDF_TEXT_IN_PARTS = 8 * MAX_PDF_TEXT
+FOOTNOTE_COST = 500
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def check_length(edition: Edition, limit: int = MAX_PDF_TEXT) -> None:
+    """Refuse an edition too long to lay out in reasonable time, naming its longest article.
+
+    ``limit`` is for the whole edition (:data:`MAX_PDF_TEXT_IN_PARTS` when it is rendered in parts);
+    no article may exceed :data:`MAX_PDF_TEXT` either way.
+    """
+    costs = []
+    for article in edition.articles:
+        chars = len(_TAGS.sub("", article.body_html)) + sum(len(_TAGS.sub("", n)) for n in article.footnotes)
+        costs.append((chars + FOOTNOTE_COST * len(article.footnotes), chars, len(article.footnotes), article))
+    total = sum(c[0] for c in costs)
+    if total <= limit and max((c[0] for c in costs), default=0) <= MAX_PDF_TEXT:
+        return
+    limit = limit if total > limit else MAX_PDF_TEXT
+    _, chars, notes, longest = max(costs, key=lambda c: c[0])
+    size = f"{chars:,} characters" + (f" and {notes:,} footnotes" if notes else "")
+    whole = "" if len(costs) == 1 else f" (with the other articles: {total:,})"
+    counting = f", a footnote counting as {FOOTNOTE_COST}" if any(c[2] for c in costs) else ""
+    raise EditionsError(
+        f"too long for one PDF: {size}{whole}; the limit is {limit:,} characters (about "
+        f"{limit // 2000:,} A5 pages{counting}): split it into several editions",
+        longest.path or longest.title,
+    )
+
+
+def _default_cache_dir() -> Path:
+    from .cache import default_cache_dir
+
+    return default_cache_dir()
+
+
+#: Editions with at least this many articles are rendered in parts (see :mod:`editions.parallel`)
+#: unless ``parallel`` says otherwise: below it, one render is as fast (measured: bench/RESULTS.md).
+PARALLEL_MIN_ARTICLES = 12
+
+
 def make_pdf(
     edition: Edition,
     out: str | Path | None = None,
@@ -528,19 +632,67 @@ def make_pdf(
     open_right: bool = False,
     keep_html: bool = False,
     progress: Progress | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    parallel: bool | None = None,
+    allow_remote_images: bool = False,
 ) -> PdfResult:
-    """Write the edition as a print-ready PDF (see the module docstring) and say where and how long."""
+    """Write the edition as a print-ready PDF (see the module docstring) and say where and how long.
+
+    Large editions (:data:`PARALLEL_MIN_ARTICLES` articles or more, or any with ``parallel=True``)
+    are rendered in parts by ``jobs`` worker processes (default: one per CPU) and merged; the parts
+    are kept in a cache (``cache_dir``, default :func:`editions.cache.default_cache_dir`; none with
+    ``cache=False``) so that a rebuild renders only what changed. ``parallel=False`` renders the
+    whole document at once. Either way the book is the same. ``allow_remote_images`` lets articles'
+    ``http(s)`` images be fetched and embedded (see :mod:`editions.resources`).
+    """
     report = _Reporter(progress)
     resolved = _resolve_style(edition, style)
     target = Path(out) if out else default_output(edition, ".pdf")
     if target.exists() and target.is_dir():
         raise EditionsError("is a folder; give a file name for the PDF", target)
+    if jobs is not None and jobs < 1:
+        raise EditionsError(f"--jobs must be 1 or more, not {jobs}")
+    in_parts = parallel if parallel is not None else len(edition.articles) >= PARALLEL_MIN_ARTICLES
+    check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
     report(f"rendering {len(edition.articles)} article(s)…")
-    html = render_print_html(edition, style=resolved, paper=paper, font_size=font_size, open_right=open_right)
+    loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
+    folder = (Path(cache_dir) if cache_dir else _default_cache_dir()) if cache and in_parts else None
+    with _qr_codes(folder, [a.source.url for a in edition.articles if a.source.url]):
+        html = render_print_html(
+            edition, style=resolved, paper=paper, font_size=font_size, open_right=open_right, resources=loader
+        )
     roots = [*resolved.roots]
     if edition.root is not None:
         roots.insert(0, edition.root)
     files = [edition.cover] if edition.cover is not None else []
+    html_path = None
+    if keep_html:
+        html_path = write_atomic(target.with_name(f"{target.stem}.print.html"), html)
+    if in_parts:
+        from . import parallel as parts
+        from .cache import PartCache
+
+        store = PartCache(folder) if folder is not None else None
+        built = parts.build(
+            html,
+            target,
+            base_url=_base_url(edition),
+            roots=[Path(r).resolve() for r in roots],
+            files=[Path(f).resolve() for f in files],
+            geometry=page_geometry(paper, font_size),
+            open_right=open_right,
+            jobs=parts.environment_jobs(jobs),
+            cache=store,
+            report=report,
+        )
+        if built is not None:
+            if store is not None and store.writes:
+                store.prune()
+            report(f"done: {built.rendered} parts rendered, {built.cached} from the cache")
+            return PdfResult(target, built.pages, html_path, built.parts, built.rendered, built.cached)
+        check_length(edition)  # in one piece after all: the limit of one render
     document, problems = render_document(
         html, base_url=_base_url(edition), roots=roots, files=files, progress=report
     )
@@ -549,7 +701,4 @@ def make_pdf(
     pages = len(document.pages)
     report(f"writing {pages} pages to {target}…")
     _write_document(document, target)
-    html_path = None
-    if keep_html:
-        html_path = write_atomic(target.with_name(f"{target.stem}.print.html"), html)
     return PdfResult(path=target, pages=pages, html_path=html_path)

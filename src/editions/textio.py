@@ -8,6 +8,8 @@ complete, so a failed or killed build leaves the previous output untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import logging
 import os
 import tempfile
@@ -79,28 +81,76 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: Errors that mean "the output cannot be written here" whatever file they name …
+_STORAGE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+#: … and errors that do when they name the output or its temporary file.
+_PATH_ERRORS = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EXDEV})
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``: on success it replaces ``target``, on failure it goes."""
+    """Yield a temporary path beside ``target``: on success it replaces ``target``, on failure it goes.
+
+    The temporary file is ``.<name>.<pid>.<random>.tmp`` in the target's folder. A build that is
+    killed outright (``SIGKILL``, a power cut) cannot remove its own: the next build writing the
+    same target removes those left by processes that no longer run. The previous ``target`` is
+    never touched until the new one is complete (``os.replace`` is atomic).
+    """
     target = Path(target)
     folder = target.parent
+    if target.is_dir():
+        raise EditionsError("is a folder; give a file name for the output", target)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        _remove_stale_temporaries(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise EditionsError(f"cannot write here: {exc.strerror or exc}", target) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        try:
+            yield tmp
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except OSError as exc:
+            named = {str(p) for p in (exc.filename, exc.filename2) if p is not None}
+            ours = bool(named & {str(tmp), str(target)})
+            if exc.errno not in _STORAGE_ERRORS and not (ours and exc.errno in _PATH_ERRORS):
+                raise
+            raise EditionsError(f"cannot write the output: {exc.strerror or exc}", target) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove the temporary files of ``target`` left by builds whose process is gone."""
+    prefix = f".{target.name}."
+    for leftover in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+        parts = leftover.name[len(prefix) : -len(".tmp")].split(".")
+        if len(parts) != 2 or not parts[0].isdigit():  # not ours: <pid>.<random>
+            continue
+        pid = int(parts[0])
+        if pid == os.getpid() or _process_exists(pid):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _process_exists(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell cheaply: keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def write_atomic(target: str | Path, data: bytes | str) -> Path:

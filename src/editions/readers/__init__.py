@@ -11,6 +11,8 @@ treatment.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +20,11 @@ from pathlib import Path
 from ..errors import EditionsError
 from ..lang import detect_language
 from ..model import Article, Source
-from ..sanitize import clean_html, html_to_text
+from ..sanitize import MAX_ITEMS, clean_html, clean_text, clip, html_to_text
 from ..textio import read_bytes, read_text
 from ..typography import smarten_html, smarten_text
+
+log = logging.getLogger("editions")
 
 
 @dataclass
@@ -94,6 +98,7 @@ def read_draft(path: Path) -> Draft:
 
 def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None) -> Article:
     """The shared last steps of every reader: sanitise, detect the language, apply typography."""
+    _clean_fields(draft, path)
     body = clean_html(draft.body_html)
     footnotes = [clean_html(note) for note in draft.footnotes]
     title = (draft.title or "").strip()
@@ -104,7 +109,7 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
         publication=draft.publication,
         authors=tuple(draft.authors),
         date=draft.date,
-        url=draft.url,
+        url=_source_url(draft.url, path),
         rights=draft.rights,
         note=draft.note,
     )
@@ -119,6 +124,47 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
         promos=tuple(smarten_text(p, lang) for p in draft.promos),
         path=path,
     )
+
+
+def _clean_fields(draft: Draft, path: Path | None) -> None:
+    """Text fields without the characters no output can hold (control characters …), and cut to
+    the length of :data:`~editions.sanitize.FIELD_LIMITS` (with a warning)."""
+    cut: list[str] = []
+
+    def tidy(value: str, field: str) -> str:
+        value, clipped = clip(clean_text(value), field)
+        if clipped and field not in cut:
+            cut.append(field)
+        return value
+
+    for name in ("title", "subtitle", "publication", "url", "rights", "note"):
+        value = getattr(draft, name)
+        if value:
+            setattr(draft, name, tidy(value, name))
+    for name, kind in (("authors", "author"), ("tags", "tag"), ("promos", "promo")):
+        values = list(getattr(draft, name))
+        if len(values) > MAX_ITEMS:
+            values = values[:MAX_ITEMS]
+            cut.append(f"{name} (more than {MAX_ITEMS})")
+        cleaned = [tidy(v, kind) for v in values]
+        setattr(draft, name, cleaned if name == "promos" else tuple(cleaned))
+    if cut:
+        log.warning("%s: too long, cut short: %s", path or draft.title or "article", ", ".join(cut))
+
+
+_WEB_URL = re.compile(r"https?://[^\s/?#@]+[^\x00-\x1f\x7f]*\Z", re.I)
+
+
+def _source_url(url: str | None, path: Path | None) -> str | None:
+    """The source URL if it is an ``http(s)`` URL (outputs print and link it), else ``None`` and a warning."""
+    if not url:
+        return None
+    url = url.strip()
+    if _WEB_URL.match(url):
+        return url
+    shown = url if len(url) <= 80 else url[:79] + "…"
+    log.warning("%s: the source url '%s' is not an http(s) URL; left out", path or "article", shown)
+    return None
 
 
 def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:

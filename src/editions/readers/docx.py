@@ -131,7 +131,8 @@ def _convert(data: bytes, path: Path) -> str:
     import mammoth
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP)
+        # Never open a file or URL an image is *linked* to (only images inside the document are read).
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, external_file_access=False)
     except Exception as exc:  # mammoth raises whatever a damaged part provokes
         raise EditionsError(f"cannot read the Word document ({type(exc).__name__}: {exc})", path) from None
     for message in result.messages:

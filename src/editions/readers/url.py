@@ -6,8 +6,9 @@ to ``editions import``). Out: an :class:`~editions.model.Article` read by
 one, else the URL the page was finally fetched from (after redirects).
 
 The fetch goes through :func:`editions.fetch.fetch` with its limits (time, size, redirects,
-content type). Addresses on the user's own network are allowed for the URL itself, because the
-user typed it; a public page still cannot redirect there. ``offline=True`` refuses to fetch.
+content type). Addresses on the user's own network are allowed for a URL the user typed; URLs
+listed in an ``edition.toml`` (which may come from anyone) must be public; a public page never
+redirects into a private network. ``offline=True`` refuses to fetch.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from ..model import Article
 from . import Draft, finish
 
 
-def fetch_draft(url: str, *, offline: bool = False, timeout: float | None = None) -> Draft:
+def fetch_draft(
+    url: str, *, offline: bool = False, timeout: float | None = None, allow_private: bool = True
+) -> Draft:
     """Fetch ``url`` and extract its article, before the shared finishing steps."""
     from ..fetch import DEFAULT_TIMEOUT, fetch
     from .webpage import read_page
@@ -28,7 +31,7 @@ def fetch_draft(url: str, *, offline: bool = False, timeout: float | None = None
     url = url.strip()
     if offline:
         raise EditionsError("not fetched: working offline (--offline)", url)
-    response = fetch(url, timeout=timeout or DEFAULT_TIMEOUT, allow_private=True)
+    response = fetch(url, timeout=timeout or DEFAULT_TIMEOUT, allow_private=allow_private)
     if not response.body.strip():
         raise EditionsError("the page is empty", url)
     draft = read_page(response.body, source=url, charset=response.charset, page_url=response.url)
@@ -38,14 +41,23 @@ def fetch_draft(url: str, *, offline: bool = False, timeout: float | None = None
 
 
 def read_url(
-    url: str, *, offline: bool = False, lang: str | None = None, timeout: float | None = None
+    url: str,
+    *,
+    offline: bool = False,
+    lang: str | None = None,
+    timeout: float | None = None,
+    allow_private: bool = True,
 ) -> Article:
     """Fetch and read the article at ``url`` (see the module docstring).
+
+    ``allow_private=False`` refuses loopback, private and link-local addresses: for URLs that
+    come from a file (an ``edition.toml``) rather than from the user's own command line.
 
     ``lang`` is the fallback language when the page gives none and detection is unsure.
     Raises :class:`EditionsError` naming the URL when the fetch or the extraction fails.
     """
-    return finish(fetch_draft(url, offline=offline, timeout=timeout), None, fallback_lang=lang)
+    draft = fetch_draft(url, offline=offline, timeout=timeout, allow_private=allow_private)
+    return finish(draft, None, fallback_lang=lang)
 
 
 def title_from_url(url: str) -> str:
