@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: demo test lint golden install clean
+.PHONY: demo test lint golden bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ clean:
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest --regen-golden -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -29,6 +29,10 @@ def articles_dir() -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     # Every build in the suite is reproducible, module-scoped fixtures included.
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    # Rendered PDF parts are cached in a folder of the test session, never in the user's cache.
+    import tempfile
+
+    os.environ["EDITIONS_CACHE_DIR"] = tempfile.mkdtemp(prefix="editions-test-cache-")
 
 
 @pytest.fixture

@@ -154,6 +154,21 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for large editions (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="render every part again; neither read nor write the cache"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where rendered parts are kept (default: $EDITIONS_CACHE_DIR, else ~/.cache/editions)",
+    )
     imposition = parser.add_argument_group("imposition (for printing and folding)")
     imposition.add_argument(
         "--impose", choices=LAYOUTS, help="also write an imposed PDF: booklet, zine or 2up"
@@ -194,6 +209,9 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
             keep_html=args.keep_html,
             progress=_progress(args),
             allow_remote_images=args.allow_remote_images,
+            jobs=args.jobs,
+            cache=not args.no_cache,
+            cache_dir=args.cache_dir,
         )
         outputs = [result.path]
         if result.html_path:

@@ -21,18 +21,25 @@ measure is the same on left and right pages). So:
    and are padded with forced page breaks to the measured page counts, hidden, and whose page
    counter starts at the part's real first page (a leading page, dropped, when that is a left-hand
    page). WeasyPrint lays out the running heads, folios and blank pages exactly as in the whole
-   document. The **front matter** (cover, contents) is rendered in full, followed by one stub page
-   per link target of the contents whose page counter is set to the target's real page number, so
-   ``target-counter()`` prints the real numbers; the stubs are dropped. The number of front pages
-   is guessed by an early render with estimated numbers and checked (and the furniture redone in
-   the rare case the guess was wrong).
-3. **Merge**, in this process: each page of the book is the part's page (moved sideways when the
-   part lands on the other side of the spread) drawn over the skeleton's page (a Form XObject), with
-   the links, named destinations and outline rebuilt from the facts the workers measured, the
-   document information of the front matter, and one font program per font face for the whole
-   book: WeasyPrint keeps original glyph ids when it subsets, so the parts' subsets are replaced
-   by one subset of the original font file to the union of the glyphs used. The file is written
-   by pydyf with object streams, like WeasyPrint's own.
+   document. The **front matter** (cover, contents) is rendered in full, its links carrying the
+   page numbers of their targets (``data-editions-page``) and the contents' ``target-counter(attr(href
+   url), page)`` read as ``attr(data-editions-page)``: the contents prints the real numbers with the
+   style's own layout. The number of front pages is guessed by an early render with numbers
+   estimated from the text length, and checked (the furniture is redone in the rare case the guess
+   was wrong: a number one digit longer can make a title wrap).
+3. **Merge**, in this process: each page of the book is one content stream, the skeleton page's
+   then the part's (moved sideways when the part lands on the other side of the spread), over the
+   union of their resources (a Form XObject for the furniture if names clash), with the links,
+   named destinations and outline rebuilt from the facts the workers measured, and the document
+   information of the front matter. Fonts: WeasyPrint keeps original glyph ids when it subsets, so
+   the parts' subsets are replaced by one subset of the original font file to the union of the
+   glyphs used, and the parts share one font dictionary (but those whose measured widths differ by
+   a rounding unit, which keep theirs). pydyf writes the file with object streams, as WeasyPrint.
+
+Footnotes that do not fit on the last page of a part would, in one render, go to the top of the next
+article's first page: such a part is rendered again together with the next one. Parts are rendered
+longest first; skeletons start as soon as the parts before them are done; a few more tasks than
+workers are in flight so that those start soon.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
@@ -40,8 +47,9 @@ and the skeletons whose page numbers moved. The output is byte-identical for the
 or without the cache, whatever the number of processes.
 
 Not reproduced (the build falls back to one render): ``@page :first`` rules, ``counter(pages)``,
-page breaks to a side other than ``--open-right``'s, ``position: fixed``, right-to-left documents,
-left and right pages of different measures. Running strings are taken from the first element of
+page breaks to a side other than ``--open-right``'s, ``position: fixed``, ``target-counter()`` or
+``target-text()`` other than the contents', right-to-left documents, left and right pages of
+different measures. Running strings are taken from the first element of
 each article and back-matter section (the header) and from the front matter's elements.
 """
 
@@ -121,13 +129,16 @@ def _margins_css(part: _Part) -> str:
     return NO_TOP_MARGIN_CSS + ("" if part.has_back else NO_BOTTOM_MARGIN_CSS)
 
 
-_STUB = "editions-stub"
 _LEAD = "editions-lead"
 _OPEN_RIGHT_RULE = "article.article { break-before: right; }"
 _SIDE_BREAK = re.compile(r"break-(?:before|after)\s*:\s*(?:left|right|recto|verso)", re.IGNORECASE)
 _FIRST_PAGE = re.compile(r"@page[^{;]*:first\b", re.IGNORECASE)
 _PAGES_COUNTER = re.compile(r"counters?\(\s*pages\b", re.IGNORECASE)
 _FIXED = re.compile(r"position\s*:\s*fixed", re.IGNORECASE)
+#: How the contents prints page numbers: replaced, in the front matter, by the numbers the parts measured.
+_TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s+url\s*\)\s*,\s*page\s*\)", re.IGNORECASE)
+_TARGET_ANY = re.compile(r"target-(?:counters?|text)\s*\(", re.IGNORECASE)
+_PAGE_ATTRIBUTE = "data-editions-page"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(file:[^'")]*)\1\s*\)""")
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -153,6 +164,7 @@ class _Book:
     """The print HTML cut into the pieces parts are made of."""
 
     prefix: str  # <!DOCTYPE html><html …><head>…  (no </head>)
+    front_prefix: str  # the same, the contents' target-counter() replaced by attr(data-editions-page)
     body_open: str  # </head><body …>
     suffix: str  # </body></html>
     css: str
@@ -164,9 +176,10 @@ class _Book:
     back: list[_Section]
     carriers: str  # hidden copies of the front matter's short elements (their running strings)
 
-    def document(self, body: str, extra_css: str = "") -> str:
+    def document(self, body: str, extra_css: str = "", *, front: bool = False) -> str:
         style = f"<style>\n{extra_css}</style>\n" if extra_css else ""
-        return f"{self.prefix}{style}{self.body_open}{body}{self.suffix}"
+        prefix = self.front_prefix if front else self.prefix
+        return f"{prefix}{style}{self.body_open}{body}{self.suffix}"
 
 
 def _open_tag(element: Any) -> str:
@@ -202,6 +215,8 @@ def split_book(html: str, *, open_right: bool) -> tuple[_Book | None, str]:
             return None, reason
     if side_breaks:
         return None, "the style breaks pages to a side"
+    if len(_TARGET_ANY.findall(css)) > len(_TARGET_PAGE.findall(css)):
+        return None, "the style uses target-counter() or target-text() other than for the contents"
     children = [child for child in body if isinstance(child.tag, str)]
     mains = [child for child in children if child.tag == "main"]
     if len(mains) != 1 or not _blank(body.text) or any(not _blank(c.tail) for c in body):
@@ -231,6 +246,7 @@ def split_book(html: str, *, open_right: bool) -> tuple[_Book | None, str]:
     body_open = "</head>" + _open_tag(body)
     book = _Book(
         prefix=text[:prefix_end],
+        front_prefix=_TARGET_PAGE.sub(f"attr({_PAGE_ATTRIBUTE})", text[:prefix_end]),
         body_open=body_open,
         suffix="</body></html>",
         css=css,
@@ -722,18 +738,16 @@ def _skeleton_pages(group: Sequence[_Part], meta: dict[str, Any]) -> list[list[d
 
 
 def _front_html(book: _Book, targets: dict[str, int]) -> str:
-    """The front matter in full, then stub pages whose page numbers are the targets' real ones."""
-    by_page: dict[int, list[str]] = {}
-    for name, page in targets.items():
-        by_page.setdefault(page, []).append(name)
-    stubs, css = [], ["/* editions: front matter with stubs for the contents' targets */"]
-    for page in sorted(by_page):
-        names = "".join(f'<div id="{_attr(n)}"></div>' for n in sorted(by_page[page]))
-        stubs.append(
-            f'<div id="{_STUB}-{page}" style="page: {_STUB}-{page}; break-before: page">{names}</div>'
-        )
-        css.append(f"@page {_STUB}-{page} {{ counter-reset: page {page}; }}")
-    return book.document(book.front_html + "".join(stubs), "\n".join(css) + "\n")
+    """The front matter, its links to the targets carrying their page numbers (see :data:`_TARGET_PAGE`)."""
+    pieces = []
+    for element in book.front:
+        copy = lxml.html.fromstring(_html(element))
+        for link in copy.iter("a"):
+            href = link.get("href") or ""
+            if href.startswith("#") and unquote(href[1:]) in targets:
+                link.set(_PAGE_ATTRIBUTE, str(targets[unquote(href[1:])]))
+        pieces.append(_html(copy))
+    return book.document("".join(pieces), "/* editions: the front matter */\n", front=True)
 
 
 def _attr(value: str) -> str:
@@ -760,10 +774,7 @@ def _front_targets(book: _Book) -> list[str]:
 
 
 def _front_pages(meta: dict[str, Any]) -> int:
-    """Pages of the front document before its first stub page."""
-    for number, page in enumerate(meta["pages"]):
-        if any(name.startswith(f"{_STUB}-") for name, *_ in page["anchors"]):
-            return number
+    """Pages of the front matter."""
     return len(meta["pages"])
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import mimetypes
 import re
 import time
@@ -361,17 +362,30 @@ def qr_svg(url: str) -> Markup:
 
 
 @contextlib.contextmanager
-def _qr_codes(folder: Path | None, urls: Iterable[str]) -> Iterator[None]:
-    """Keep the QR codes of ``urls`` in ``folder/qr`` (they take about 10 ms each to draw) across builds."""
-    if folder is None:
-        yield
-        return
+def _qr_codes(folder: Path | None, urls: Iterable[str], jobs: int = 1) -> Iterator[None]:
+    """Draw the QR codes of ``urls`` beforehand (they take about 10 ms each), by ``jobs`` processes when
+    there are many, and keep them in ``folder/qr`` across builds (none kept without a folder)."""
     from .cache import digest
 
-    paths = {url: folder / "qr" / f"{digest('qr-1', segno.__version__, url)}.svg" for url in set(urls)}
+    wanted = sorted(set(urls))
+    paths = (
+        {url: folder / "qr" / f"{digest('qr-1', segno.__version__, url)}.svg" for url in wanted}
+        if folder
+        else {}
+    )
     for url, path in paths.items():
         with contextlib.suppress(OSError, UnicodeError):
             _QR_MEMO.setdefault(url, Markup(path.read_text(encoding="utf-8")))
+    missing = [url for url in wanted if url not in _QR_MEMO]
+    if jobs > 1 and len(missing) >= 32:
+        import concurrent.futures
+
+        from .parallel import _pool_context
+
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=_pool_context()) as pool:
+            chunk = math.ceil(len(missing) / jobs)
+            for url, svg in zip(missing, pool.map(qr_svg, missing, chunksize=chunk), strict=True):
+                _QR_MEMO[url] = Markup(svg)
     yield
     for url, path in paths.items():
         if url in _QR_MEMO and not path.exists():
@@ -659,7 +673,12 @@ def make_pdf(
     report(f"rendering {len(edition.articles)} article(s)…")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     folder = (Path(cache_dir) if cache_dir else _default_cache_dir()) if cache and in_parts else None
-    with _qr_codes(folder, [a.source.url for a in edition.articles if a.source.url]):
+    workers = 1
+    if in_parts:
+        from .parallel import environment_jobs
+
+        workers = environment_jobs(jobs)
+    with _qr_codes(folder, [a.source.url for a in edition.articles if a.source.url], workers):
         html = render_print_html(
             edition, style=resolved, paper=paper, font_size=font_size, open_right=open_right, resources=loader
         )
