@@ -63,3 +63,11 @@ def test_every_command_and_option_is_documented(command: str, capsys: pytest.Cap
     }
     missing = sorted(o for o in options if f"`{o}" not in readme)
     assert not missing, f"{command}: options missing from README.md: {missing}"
+
+
+def test_impose_is_the_function_even_after_its_module_is_imported() -> None:
+    import importlib
+
+    module = importlib.import_module("editions.impose")
+    assert callable(editions.impose)
+    assert editions.impose is module.impose

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .edition import build_edition, load_edition
 from .errors import EditionsError
 from .html import make_html, render_html
+from .impose import ImposeResult, impose  # eager: the function must win over the submodule's name
 from .model import Article, Edition, Source
 from .readers import read_article
 from .styles import Style, available_styles, load_style
@@ -32,15 +33,12 @@ from .styles import Style, available_styles, load_style
 if TYPE_CHECKING:
     from .epub import make_epub
     from .importer import import_articles
-    from .impose import ImposeResult, impose
     from .pdf import PdfResult, make_pdf, parse_paper
 
 _LAZY = {
     "make_pdf": "pdf",
     "PdfResult": "pdf",
     "parse_paper": "pdf",
-    "impose": "impose",
-    "ImposeResult": "impose",
     "make_epub": "epub",
     "import_articles": "importer",
 }
