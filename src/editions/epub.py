@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from . import __version__, i18n
 from .errors import EditionsError
-from .html import default_output, environment, prepare_article
+from .html import Note, Section, default_output, environment, prepare_article
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
 from .styles import Style, load_style
@@ -165,20 +165,6 @@ def build_datetime() -> dt.datetime:
 
 
 @dataclass(frozen=True)
-class EpubNote:
-    number: int
-    id: str
-    ref_id: str
-    html: Markup
-
-
-@dataclass(frozen=True)
-class EpubSection:
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
 class EpubArticle:
     """An article ready for its XHTML document; unknown attributes come from the :class:`Article`."""
 
@@ -186,8 +172,8 @@ class EpubArticle:
     href: str
     id: str
     body: Markup
-    notes: tuple[EpubNote, ...]
-    sections: tuple[EpubSection, ...]
+    notes: tuple[Note, ...]
+    sections: tuple[Section, ...]
     foreign: bool
 
     @property
@@ -394,8 +380,8 @@ class _Builder:
         body = rebuild.fragment(source)
         notes = []
         for note in ready.notes:
-            notes.append(EpubNote(note.number, note.id, note.ref_id, Markup(self._note(note, article, ids))))
-        sections = tuple(EpubSection(s.id, s.title) for s in ready.sections if s.title.strip())
+            notes.append(Note(note.number, note.id, note.ref_id, Markup(self._note(note, article, ids))))
+        sections = tuple(s for s in ready.sections if s.title.strip())
         return EpubArticle(
             article=article,
             href=href,

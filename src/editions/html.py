@@ -106,7 +106,7 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
         if first:
             marker.set("id", ref_id)
         if medium == "epub":
-            link.set("{http://www.idpf.org/2007/ops}type" if xhtml else "epub:type", "noteref")
+            link.set("epub:type", "noteref")  # literal: EPUB documents declare the prefix on <html>
         link.set("role", "doc-noteref")
     if medium == "print":
         _break_long_runs(root)
