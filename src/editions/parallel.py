@@ -84,7 +84,7 @@ from .cache import PartCache, digest
 log = logging.getLogger("editions")
 
 #: Bump when what a part's facts hold, or how parts are rendered, changes (invalidates the cache).
-PART_FORMAT = "editions-part-1"
+PART_FORMAT = "editions-part-2"
 #: An article ends a batch when the first 8 hex digits of the SHA-1 of its slug, as a number, are
 #: divisible by this (a content-defined cut: editing an article does not move the cuts).
 BATCH_CUT = 4
@@ -877,6 +877,35 @@ def _build(
         by_id[id(part)] = part
         runner.add(("body", id(part)), "part", dict(common, html=_body_html(book, part)), urgent=urgent)
 
+    waiting: set[int] = set()  # id() of the parts rendered but not yet settled
+
+    def settle() -> bool:
+        """Settle the rendered parts in book order (False if a part cannot be placed).
+
+        A part whose footnotes run past its end is combined with the next one and rendered again
+        (in one render they go to the top of the next article's pages). Deciding in book order, not
+        in the order renders finish, makes the parts the same on every build, so the cache holds.
+        """
+        while (index := prefix()) < len(parts) and id(part := parts[index]) in waiting:
+            waiting.discard(id(part))
+            trailing = _trailing_pages(part)
+            if trailing and index + 1 < len(parts):
+                following = parts[index + 1]
+                combined = _Part(part.sections + following.sections)
+                parts[index : index + 2] = [combined]
+                waiting.discard(id(following))
+                gone = ("body", id(following))
+                runner.forget(gone.__eq__)
+                submit(combined, urgent=True)
+                return True
+            counts = _section_counts(part)
+            if counts is None:
+                return False
+            counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
+            part.counts = counts
+            done.add(id(part))
+        return True
+
     front_pages: int | None = None
     front_result: tuple[bytes, dict[str, Any]] | None = None
     groups: list[list[_Part]] = []
@@ -920,26 +949,10 @@ def _build(
             if not any(p is part for p in parts):
                 continue  # merged into the part before it meanwhile
             part.data, part.meta = data, meta
-            trailing = _trailing_pages(part)
-            index = next(i for i, p in enumerate(parts) if p is part)
-            if trailing and index + 1 < len(parts):
-                # Footnotes that did not fit before the part's end go, in one render, to the top of
-                # the next article's pages: render this part and the next as one.
-                following = parts[index + 1]
-                combined = _Part(part.sections + following.sections)
-                parts[index : index + 2] = [combined]
-                done.discard(id(following))
-                gone = ("body", id(following))
-                runner.forget(gone.__eq__)
-                submit(combined, urgent=True)
-                continue
-            counts = _section_counts(part)
-            if counts is None:
+            waiting.add(id(part))
+            if not settle():
                 log.debug("rendering in one piece: a section of a part is not on consecutive pages")
                 return None
-            counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
-            part.counts = counts
-            done.add(id(part))
         elif label[0] == "skeleton":
             skeletons[label[1]] = (data, meta)
         elif label == "front":

@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import weasyfix
 from .errors import EditionsError
 from .html import default_output, render_html
 from .model import Edition
@@ -572,6 +573,7 @@ def render_document(
     ``fetcher`` (a :class:`RestrictedFetcher`, made from ``roots`` and ``files`` when not given) and
     ``font_config`` (a new one when not given) may be passed to share them between renders.
     """
+    weasyfix.install()
     report = progress if isinstance(progress, _Reporter) else _Reporter(progress)
     fetcher = fetcher if fetcher is not None else RestrictedFetcher(roots, files)
     with _captured_weasyprint_log(report) as handler:

@@ -1,0 +1,107 @@
+"""Footnotes land on the page of their call (:mod:`editions.weasyfix`), read back with poppler.
+
+Every call in these articles follows a word of its own (``qzab``, ``qzac``, …) and every note
+starts with the same word in capitals, so poppler's text of each page says where each call and
+each note was printed. Without the fix, WeasyPrint 70 printed none of the notes of this edition
+on A4 on the page of its call (some up to 14 pages later, some not at all).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from itertools import product
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from test_pdf import EPOCH, SENTENCES, outline
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+TOKENS = ["qz" + a + b for a, b in product("abcdefgh", "bcdfghjk")]
+
+
+def write_noted_edition(folder: Path, articles: int = 3, notes: int = 14) -> dict[str, list[str]]:
+    """Articles whose every paragraph ends with a numbered call after a word of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tokens = iter(TOKENS)
+    calls: dict[str, list[str]] = {}
+    names = []
+    for a in range(articles):
+        title = f"Noted Article {a + 1}"
+        lines = ["---", f'title: "{title}"', "author: Ann Author", "---", ""]
+        mine = []
+        for n in range(notes):
+            token = next(tokens)
+            mine.append(token)
+            text = " ".join(SENTENCES[(a * 7 + n * 3 + k) % len(SENTENCES)] for k in range(3 + n % 4))
+            lines += [f"{text} Then {token}[^{n + 1}] and the paragraph ends.", ""]
+        for n, token in enumerate(mine):
+            note = " ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(1 + n % 2))
+            lines.append(f"[^{n + 1}]: {token.upper()} {note}\n")
+        names.append(f"{a + 1:02d}.md")
+        (folder / names[-1]).write_text("\n".join(lines), encoding="utf-8")
+        calls[title] = mine
+    (folder / "edition.toml").write_text(
+        'title = "Notes"\narticles = [' + ", ".join(f'"{n}"' for n in names) + "]\n", encoding="utf-8"
+    )
+    return calls
+
+
+def page_texts(path: Path) -> list[str]:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return out.split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def noted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
+    folder = tmp_path_factory.mktemp("noted")
+    return folder, write_noted_edition(folder)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "A6", "letter"])
+def test_notes_print_on_the_page_of_their_call(
+    noted: tuple[Path, dict[str, list[str]]], tmp_path: Path, paper: str
+) -> None:
+    from editions.edition import load_edition
+    from editions.pdf import make_pdf
+
+    folder, calls = noted
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = make_pdf(load_edition([folder]), tmp_path / "notes.pdf", paper=paper, cache=False)
+    texts = page_texts(result.path)
+    starts = {title: page for level, title, page in outline(PdfReader(result.path)) if level == 1}
+    order = sorted(starts.values())
+    same = 0
+    for title, tokens in calls.items():
+        first = starts[title]
+        last = next((p for p in order if p > first), len(texts) + 1) - 1  # the article's last page
+        for token in tokens:
+            call_pages = [n for n, text in enumerate(texts, 1) if re.search(rf"\b{token} ?\d", text)]
+            note_pages = [n for n, text in enumerate(texts, 1) if re.search(rf"\b{token.upper()}\b", text)]
+            assert len(call_pages) == 1 and len(note_pages) == 1, (token, call_pages, note_pages)
+            call, note = call_pages[0], note_pages[0]
+            assert call <= note <= min(call + 1, last), (paper, token, call, note, last)
+            same += note == call
+    total = sum(len(tokens) for tokens in calls.values())
+    # A note whose call is in the page's last lines may not fit under it and goes to the next
+    # page (CSS's footnote-policy: auto); all the others are on the page of their call.
+    assert same >= 0.8 * total, f"{same} of {total} notes on the page of their call ({paper})"
+
+
+def test_install_is_idempotent() -> None:
+    from weasyprint.layout import LayoutContext
+
+    from editions import weasyfix
+
+    weasyfix.install()
+    patched = LayoutContext._update_footnote_area
+    weasyfix.install()
+    assert LayoutContext._update_footnote_area is patched
+    assert getattr(patched, "_editions_fix", False)
