@@ -609,7 +609,43 @@ def test_no_line_runs_into_the_margins(which: str, request: pytest.FixtureReques
 def test_progress_is_reported_for_long_builds(long_a5: Built) -> None:
     assert long_a5.pages > 40
     assert any(message.startswith("writing") for message in long_a5.progress)
-    assert any("page" in message for message in long_a5.progress)
+    assert "typeset 20 of 20 articles…" in long_a5.progress
+
+
+@pytest.fixture
+def prompt_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report progress from the start and every message (builds here take seconds, not minutes)."""
+    import editions.pdf
+
+    monkeypatch.setattr(editions.pdf, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(editions.pdf, "PROGRESS_INTERVAL", 0.0)
+
+
+def test_progress_names_the_article_on_each_page_laid_out(tmp_path: Path, prompt_progress: None) -> None:
+    built = build(write_long_edition(tmp_path / "six", 6, seed=2), tmp_path / "six.pdf", parallel=False)
+    entries = [(page, title) for level, title, page in outline(built.reader) if level == 1]
+    assert entries[0][1] == "Contents" and len(entries) == 9  # + Sources, Colophon
+    starts, back = entries[1:7], entries[7][0]
+    laid_out = [m for m in built.progress if re.match(r"laying out page \d+: article", m)]
+    pages = {int(m.split()[3].rstrip(":")) for m in laid_out}
+    assert pages == set(range(starts[0][0], back))  # every page of the articles, and no other
+    seen = set()
+    for message in laid_out:
+        page, number, total, title = re.fullmatch(
+            r"laying out page (\d+): article (\d+) of (\d+), (.+)", message
+        ).groups()
+        expected = max((n for n, (start, _) in enumerate(starts, 1) if start <= int(page)), default=None)
+        assert (int(number), int(total)) == (expected, 6), message
+        assert starts[int(number) - 1][1].startswith(title.rstrip("…")), message
+        seen.add(int(number))
+    assert seen == {1, 2, 3, 4, 5, 6}
+
+
+def test_progress_counts_the_articles_typeset_in_parts(tmp_path: Path, prompt_progress: None) -> None:
+    edition = write_long_edition(tmp_path / "fourteen", 14, seed=4)
+    built = build(edition, tmp_path / "fourteen.pdf", parallel=True, cache=False)
+    counts = [int(m.split()[1]) for m in built.progress if re.fullmatch(r"typeset \d+ of 14 articles…", m)]
+    assert counts and counts == sorted(set(counts)) and counts[-1] == 14
 
 
 def test_an_edition_built_in_code_with_one_article(tmp_path: Path) -> None:

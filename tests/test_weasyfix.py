@@ -97,11 +97,34 @@ def test_notes_print_on_the_page_of_their_call(
 
 def test_install_is_idempotent() -> None:
     from weasyprint.layout import LayoutContext
+    from weasyprint.layout import page as page_layout
 
     from editions import weasyfix
 
     weasyfix.install()
-    patched = LayoutContext._update_footnote_area
+    patched = LayoutContext._update_footnote_area, page_layout.remake_page
     weasyfix.install()
-    assert LayoutContext._update_footnote_area is patched
-    assert getattr(patched, "_editions_fix", False)
+    assert (LayoutContext._update_footnote_area, page_layout.remake_page) == patched
+    assert all(getattr(function, "_editions_fix", False) for function in patched)
+
+
+def test_a_listener_sees_every_page_once_and_only_its_own_renders() -> None:
+    import weasyprint
+
+    from editions import weasyfix
+
+    html = "<style>p { break-after: page }</style>" + "".join(f"<p id=p{n}>Page {n}</p>" for n in range(1, 6))
+    seen: list[tuple[int, list[str]]] = []
+
+    def listener(number: int, page: object) -> None:
+        ids = [
+            box.element.get("id") for box in page.descendants() if getattr(box, "element", None) is not None
+        ]
+        seen.append((number, sorted({i for i in ids if i})))
+
+    with weasyfix.listening(listener):
+        document = weasyprint.HTML(string=html).render()
+    assert len(document.pages) == 5
+    assert seen == [(n, [f"p{n}"]) for n in range(1, 6)]
+    weasyprint.HTML(string=html).render()  # outside the context: not reported
+    assert len(seen) == 5

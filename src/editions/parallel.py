@@ -531,9 +531,6 @@ class _Runner:
         if self.cache is not None:
             deps = [[path, self.cache.hashes(path)] for path in meta.get("used", [])]
             self.cache.put(key, data, dict(meta, deps=[d for d in deps if d[1]]))
-        total = self.rendered + len(self.running) + len(self.urgent) + len(self.normal)
-        if self.rendered % 10 == 0:
-            self.report(f"  {self.rendered} parts rendered, {total - self.rendered} to go")
         self.ready.append((label, result))
 
     def results(self) -> Iterator[tuple[Any, tuple[bytes, dict[str, Any]]]]:
@@ -904,6 +901,9 @@ def _build(
             counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
             part.counts = counts
             done.add(id(part))
+            if part.in_main:
+                typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
+                report(f"typeset {typeset} of {len(book.articles)} articles…")
         return True
 
     front_pages: int | None = None

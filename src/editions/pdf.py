@@ -471,14 +471,22 @@ class PdfResult:
     cached: int = 0
 
 
+#: Progress is reported once a build has taken this many seconds, then at most once a second
+#: for the messages that come often (pages).
+PROGRESS_DELAY = 1.5
+PROGRESS_INTERVAL = 1.0
+
+
 class _Reporter:
     """Passes progress messages on once a build has taken longer than ``delay`` seconds."""
 
-    def __init__(self, progress: Progress | None, delay: float = 1.5, interval: float = 1.0) -> None:
+    def __init__(
+        self, progress: Progress | None, delay: float | None = None, interval: float | None = None
+    ) -> None:
         self.progress = progress
         self.start = time.monotonic()
-        self.delay = delay
-        self.interval = interval
+        self.delay = PROGRESS_DELAY if delay is None else delay
+        self.interval = PROGRESS_INTERVAL if interval is None else interval
         self.last = 0.0
 
     def __call__(self, message: str, *, throttle: bool = False) -> None:
@@ -493,10 +501,33 @@ class _Reporter:
         self.progress(message)
 
 
+class _PageProgress:
+    """Reports each page as WeasyPrint lays it out, with the article it has reached (by element id)."""
+
+    def __init__(self, report: _Reporter, articles: Sequence[tuple[str, str]]) -> None:
+        self.report = report
+        self.articles = {id_: (number, title) for number, (id_, title) in enumerate(articles, 1)}
+        self.total = len(articles)
+
+    def __call__(self, number: int, page: Any) -> None:
+        on_page = None  # the last article with a box on the page
+        if self.articles:
+            for box in page.descendants():
+                element = getattr(box, "element", None)
+                found = self.articles.get(element.get("id")) if element is not None else None
+                if found is not None and (on_page is None or found[0] > on_page[0]):
+                    on_page = found
+        if on_page is None:
+            self.report(f"laying out page {number}…", throttle=True)
+        else:
+            at, title = on_page
+            title = title if len(title) <= 50 else title[:49].rstrip() + "…"
+            self.report(f"laying out page {number}: article {at} of {self.total}, {title}", throttle=True)
+
+
 class _WeasyLog(logging.Handler):
     """Collects WeasyPrint's warnings and errors during a build; turns layout steps into progress."""
 
-    _PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)$")
     _AGAIN = re.compile(r"Step 5 - Creating layout - Repagination #(\d+)")
 
     def __init__(self, report: _Reporter) -> None:
@@ -509,9 +540,7 @@ class _WeasyLog(logging.Handler):
         if record.levelno >= logging.WARNING:
             self.problems.append(message)
             return
-        if page := self._PAGE.match(message):
-            self.report(f"laying out page {page.group(1)}…", throttle=True)
-        elif again := self._AGAIN.match(message):
+        if again := self._AGAIN.match(message):
             self.report(f"laying out again to settle page numbers (pass {int(again.group(1)) + 1})…")
 
 
@@ -567,16 +596,21 @@ def render_document(
     progress: Progress | None = None,
     fetcher: RestrictedFetcher | None = None,
     font_config: FontConfiguration | None = None,
+    articles: Sequence[tuple[str, str]] = (),
 ) -> tuple[Any, list[str]]:
     """Lay out print HTML with the restricted fetcher: a WeasyPrint ``Document``, and what it logged.
 
     ``fetcher`` (a :class:`RestrictedFetcher`, made from ``roots`` and ``files`` when not given) and
     ``font_config`` (a new one when not given) may be passed to share them between renders.
+    ``articles`` (element id, title) name the article reached in the progress messages.
     """
     weasyfix.install()
     report = progress if isinstance(progress, _Reporter) else _Reporter(progress)
     fetcher = fetcher if fetcher is not None else RestrictedFetcher(roots, files)
-    with _captured_weasyprint_log(report) as handler:
+    listening = (
+        weasyfix.listening(_PageProgress(report, articles)) if report.progress else contextlib.nullcontext()
+    )
+    with _captured_weasyprint_log(report) as handler, listening:
         font_config = font_config if font_config is not None else FontConfiguration()
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, attachments=None, pdf_identifier=True
@@ -715,7 +749,12 @@ def make_pdf(
             return PdfResult(target, built.pages, html_path, built.parts, built.rendered, built.cached)
         check_length(edition)  # in one piece after all: the limit of one render
     document, problems = render_document(
-        html, base_url=_base_url(edition), roots=roots, files=files, progress=report
+        html,
+        base_url=_base_url(edition),
+        roots=roots,
+        files=files,
+        progress=report,
+        articles=[(a.slug, a.title) for a in edition.articles],
     )
     for problem in problems:
         log.warning("%s", problem)
