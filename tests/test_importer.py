@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import re
 import shutil
 from pathlib import Path
@@ -220,12 +222,66 @@ def test_url_import_is_named_after_the_title(tmp_path: Path, monkeypatch: pytest
     assert front_of(written)["url"] == "https://housingnotes.example.net/tenants-organise"
 
 
-def test_relative_images_are_rebased(tmp_path: Path) -> None:
-    source = tmp_path / "site" / "page.md"
-    source.parent.mkdir()
-    source.write_text("# Pic\n\n![A picture](img/a.png)\n", encoding="utf-8")
+def _png(colour: str = "red") -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_images_beside_a_saved_page_are_copied_into_the_edition(tmp_path: Path) -> None:
+    from editions import load_edition, make_html
+
+    site = tmp_path / "Downloads"
+    (site / "page_files").mkdir(parents=True)
+    (site / "page_files" / "Strike Photo.png").write_bytes(_png())
+    (site / "page.html").write_text(
+        "<html><head><title>Pickets at dawn</title></head><body><article><h1>Pickets at dawn</h1>"
+        + "<p>The picket started at five in the morning and the night shift joined it. " * 8
+        + '</p><figure><img src="page_files/Strike%20Photo.png" alt="The picket line"></figure>'
+        + "<p>By noon the depot was closed and the managers had gone home. " * 8
+        + "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    edition = tmp_path / "edition"
+    [written] = import_articles([site / "page.html"], edition)
+    [name] = re.findall(r'src="(images/[^"]+)" alt="The picket line"', written.read_text(encoding="utf-8"))
+    assert re.fullmatch(r"images/strike-photo-[0-9a-f]{10}\.png", name)
+    assert (edition / name).read_bytes() == _png()
+    html = make_html(load_edition([edition]), tmp_path / "out.html").read_text(encoding="utf-8")
+    assert 'alt="The picket line"' in html and "data:image/png;base64," in html
+
+
+def test_data_images_become_files_and_the_same_image_is_written_once(tmp_path: Path) -> None:
+    uri = "data:image/png;base64," + base64.b64encode(_png("blue")).decode()
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"# {name}\n\nText.\n\n![Blue]({uri})\n", encoding="utf-8")
+    written = import_articles([tmp_path / "a.md", tmp_path / "b.md"], tmp_path / "edition")
+    links = {re.search(r"\]\((images/[^)]+)\)", p.read_text(encoding="utf-8")).group(1) for p in written}
+    assert len(links) == 1 and list((tmp_path / "edition" / "images").iterdir()) == [
+        tmp_path / "edition" / links.pop()
+    ]
+
+
+def test_images_that_break_the_rules_are_not_copied(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "secret.png").write_bytes(_png())
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "notes.png").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    source = site / "page.md"
+    source.write_text(
+        "# Pics\n\n![Outside](../secret.png) ![Not an image](notes.png) ![Missing](img/a.png)\n",
+        encoding="utf-8",
+    )
     [written] = import_articles([source], tmp_path / "edition")
-    assert "![A picture](../site/img/a.png)" in written.read_text(encoding="utf-8")
+    text = written.read_text(encoding="utf-8")
+    assert "![Missing](../site/img/a.png)" in text  # a build names it too
+    assert "![Outside](../secret.png)" in text and "![Not an image](../site/notes.png)" in text
+    assert not (tmp_path / "edition" / "images").exists()
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "outside the edition's folder" in warned and "not a PNG, JPEG, GIF or WebP" in warned
+    assert "not found" in warned
 
 
 def test_manifest_is_not_a_source(tmp_path: Path) -> None:

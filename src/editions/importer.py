@@ -19,7 +19,9 @@ fetched) before anything is written, so a failure leaves the folder as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -35,8 +37,11 @@ from .errors import EditionsError
 from .fetch import is_url
 from .lang import detect_language
 from .readers import Draft, read_draft, supported_suffixes
+from .resources import ImageRefused, ResourceLoader
 from .sanitize import clean_html, html_to_text
 from .textio import write_atomic
+
+log = logging.getLogger("editions")
 
 MAX_DEPTH = 40
 """Nesting deeper than this (lists in quotes in lists …) is written as HTML, not Markdown."""
@@ -49,6 +54,7 @@ class _Imported:
     front: dict[str, Any]
     markdown: str
     stem: str
+    images: dict[str, bytes]  # path under the edition folder → the image's bytes
 
 
 def import_articles(
@@ -85,6 +91,10 @@ def import_articles(
         for target in targets:
             if target.exists():
                 raise EditionsError("already exists (import with --overwrite to replace it)", target)
+    images = {name: data for item in items for name, data in item.images.items()}
+    for name, data in images.items():  # named after their content: one that exists is the same image
+        if not (out_dir / name).is_file():
+            write_atomic(out_dir / name, data)
     for item, target in zip(items, targets, strict=True):
         write_atomic(target, article_markdown(item.front, item.markdown))
     return targets
@@ -122,13 +132,14 @@ def _import_one(source: str | Path, out_dir: Path, *, offline: bool, lang: str |
         draft = read_draft(source)
         fallback_title = source.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
         stem = source.stem
-        _rebase_images(draft, source.parent, out_dir)
+        images = _take_images(draft, source, out_dir)
     else:
         from .readers.url import fetch_draft
 
         draft = fetch_draft(source, offline=offline)
         fallback_title = source
         stem = ""
+        images = _take_images(draft, None, out_dir)
     title = (draft.title or "").strip() or fallback_title
     body_html = clean_html(draft.body_html)
     # The language the article gives, else a confident guess, else the caller's: never a default.
@@ -140,7 +151,7 @@ def _import_one(source: str | Path, out_dir: Path, *, offline: bool, lang: str |
     if notes:
         definitions = "\n\n".join(_note_definition(i, n) for i, n in enumerate(notes, 1))
         body = body.rstrip("\n") + "\n\n" + definitions
-    return _Imported(str(source), draft, front, body, stem)
+    return _Imported(str(source), draft, front, body, stem, images)
 
 
 def front_matter_fields(draft: Draft, *, title: str, lang: str | None) -> dict[str, Any]:
@@ -192,22 +203,48 @@ def article_markdown(front: dict[str, Any], body: str) -> str:
     return f"---\n{fields}---\n\n{body.strip()}\n"
 
 
-def _rebase_images(draft: Draft, source_dir: Path, out_dir: Path) -> None:
-    """Make relative image paths relative to the folder the Markdown file is written to."""
+def _take_images(draft: Draft, source: Path | None, out_dir: Path) -> dict[str, bytes]:
+    """Copy the article's images into the edition: ``images/<name>-<hash>.<ext>``, its ``src`` rewritten.
+
+    Images that are files beside the article (under its folder, as a saved page's ``_files``
+    folder is) and ``data:`` images (Word files' pictures) are checked by the rules every build
+    applies (:mod:`editions.resources`), then planned as files of the edition, named after their
+    content. Remote images keep their URL (a build uses them with ``--allow-remote-images``).
+    An image that breaks the rules is left out of the copy with a warning, its ``src`` made relative
+    to the edition folder so the build names it too.
+    """
     if "<img" not in draft.body_html:
-        return
+        return {}
+    folder = source.parent if source is not None else None
+    loader = ResourceLoader(folder)
     root = lxml.html.fragment_fromstring(draft.body_html, create_parent="div")
-    changed = False
+    planned: dict[str, bytes] = {}
     for img in root.iter("img"):
         src = (img.get("src") or "").strip()
-        if not src or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/|\\", src):
+        local = not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/|\\", src)
+        if not src or not (local or src[:5].lower() == "data:"):
             continue
-        target = os.path.relpath(os.path.abspath(source_dir / src), os.path.abspath(out_dir))
-        img.set("src", Path(target).as_posix())
-        changed = True
-    if changed:
-        text = html.escape(root.text or "", quote=False)
-        draft.body_html = text + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+        try:
+            image = loader.load(src, folder)
+        except ImageRefused as exc:
+            where = source if source is not None else "the page"
+            shown = src if len(src) < 80 else src[:77] + "..."
+            log.warning("%s: image %s not copied into the edition (%s)", where, shown, exc)
+            if local and folder is not None:
+                rebased = os.path.relpath(os.path.abspath(folder / src), os.path.abspath(out_dir))
+                img.set("src", Path(rebased).as_posix())
+            continue
+        stem = slugify(image.stem, max_length=40) or "image"
+        digest = hashlib.sha256(image.data).hexdigest()[:10]
+        name = f"images/{stem}-{digest}.{_SUFFIXES[image.media_type]}"
+        planned[name] = image.data
+        img.set("src", name)
+    text = html.escape(root.text or "", quote=False)
+    draft.body_html = text + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return planned
+
+
+_SUFFIXES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
 def _note_definition(number: int, text: str) -> str:

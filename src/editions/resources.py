@@ -198,6 +198,13 @@ class ResourceLoader:
             return None
         return cached
 
+    def load(self, src: str, folder: Path | None = None) -> Image:
+        """The image ``src`` names in an article file of ``folder``, checked; raises :class:`ImageRefused`.
+
+        The same rules as :meth:`image`, without its warnings (the caller says what it does instead).
+        """
+        return self._load((src or "").strip(), folder.resolve() if folder is not None else None)
+
     def _load(self, src: str, base: Path | None) -> Image:
         if not src:
             raise ImageRefused("no source")
