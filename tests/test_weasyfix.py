@@ -90,9 +90,9 @@ def test_notes_print_on_the_page_of_their_call(
             assert call <= note <= min(call + 1, last), (paper, token, call, note, last)
             same += note == call
     total = sum(len(tokens) for tokens in calls.values())
-    # A note whose call is in the page's last lines may not fit under it and goes to the next
-    # page (CSS's footnote-policy: auto); all the others are on the page of their call.
-    assert same >= 0.8 * total, f"{same} of {total} notes on the page of their call ({paper})"
+    # A note that does not fit under its call takes the call's line to the next page (the style's
+    # footnote-policy: line); WeasyPrint still moves one now and then to keep widows and orphans.
+    assert same >= 0.9 * total, f"{same} of {total} notes on the page of their call ({paper})"
 
 
 def test_install_is_idempotent() -> None:
