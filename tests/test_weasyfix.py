@@ -1,4 +1,4 @@
-"""Footnotes land on the page of their call (:mod:`editions.weasyfix`), read back with poppler.
+"""Footnotes land on the page of their call (weasyfix and the print style), read back with poppler.
 
 Every call in these articles follows a word of its own (``qzab``, ``qzac``, …) and every note
 starts with the same word in capitals, so poppler's text of each page says where each call and
@@ -128,3 +128,38 @@ def test_a_listener_sees_every_page_once_and_only_its_own_renders() -> None:
     assert seen == [(n, [f"p{n}"]) for n in range(1, 6)]
     weasyprint.HTML(string=html).render()  # outside the context: not reported
     assert len(seen) == 5
+
+
+def test_an_articles_last_note_stays_on_its_pages(tmp_path: Path) -> None:
+    """A note called at the very end of an article is never printed under the next article.
+
+    The articles' lengths vary so that their last line falls everywhere on the page; with the
+    footnote policy WeasyPrint uses by default (auto), 6 of these 14 notes went to the next
+    article's first page.
+    """
+    from editions.edition import load_edition
+    from editions.pdf import make_pdf
+
+    misplaced = []
+    for k in range(0, 40, 3):
+        paragraphs = [
+            " ".join(SENTENCES[(k * 3 + i + j) % len(SENTENCES)] for j in range(4 + (k + i) % 5))
+            for i in range(8 + k % 7)
+        ]
+        tail = " ".join(SENTENCES[i % len(SENTENCES)] for i in range(k % 9))
+        note = " ".join(SENTENCES[(k + i) % len(SENTENCES)] for i in range(6))
+        folder = tmp_path / f"e{k}"
+        folder.mkdir()
+        body = "\n\n".join(paragraphs) + f" {tail} The end qzend[^1].\n\n[^1]: QZEND {note}\n"
+        (folder / "a.md").write_text("---\ntitle: First\n---\n\n" + body, encoding="utf-8")
+        (folder / "b.md").write_text("---\ntitle: Second\n---\n\nThe second article.\n", encoding="utf-8")
+        (folder / "edition.toml").write_text('title = "T"\narticles = ["a.md", "b.md"]\n', encoding="utf-8")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            result = make_pdf(load_edition([folder]), folder / "t.pdf", paper="A6")
+        texts = page_texts(result.path)
+        [call] = [n for n, text in enumerate(texts, 1) if re.search(r"\bqzend ?\d", text)]
+        [printed] = [n for n, text in enumerate(texts, 1) if "QZEND" in text]
+        if printed != call:
+            misplaced.append((k, call, printed))
+    assert misplaced == []
