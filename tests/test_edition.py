@@ -85,6 +85,46 @@ def test_bad_manifest(tmp_path: Path, manifest: str, message: str, line: int | N
     assert info.value.line == line
 
 
+def test_pdf_settings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from editions.model import PdfSettings
+
+    (tmp_path / "first.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    (tmp_path / "edition.toml").write_text(
+        'title = "T"\n\n[pdf]\npaper = "half-letter"\nfont_size = 10.5\nopen_right = true\n'
+        'impose = "booklet"\nsignature = 16\nduplex = "long"\ncreep = 0.4\nmarks = true\ncolour = "red"\n',
+        encoding="utf-8",
+    )
+    edition = load_edition([tmp_path])
+    assert edition.pdf == PdfSettings("half-letter", 10.5, True, "booklet", 16, "long", 0.4, True)
+    assert "unknown [pdf] setting(s) ignored: colour" in caplog.text
+    (tmp_path / "edition.toml").write_text('title = "T"\n', encoding="utf-8")
+    assert load_edition([tmp_path]).pdf == PdfSettings()
+
+
+@pytest.mark.parametrize(
+    ("table", "message", "line"),
+    [
+        ('paper = "B5"', "[pdf] paper: unknown paper size 'B5'", 3),
+        ("paper = 5", "[pdf] paper: must be a paper size", 3),
+        ("font_size = 40", "[pdf] font_size: font size 40 pt out of range", 3),
+        ('font_size = "big"', "[pdf] font_size: must be a number", 3),
+        ('open_right = "yes"', "[pdf] open_right: must be true or false", 3),
+        ('impose = "poster"', "[pdf] impose: must be one of booklet, zine, 2up", 3),
+        ('duplex = "sideways"', "[pdf] duplex: must be one of short, long", 3),
+        ('impose = "booklet"\nsignature = 6', "[pdf] a signature must be a positive multiple of 4", 3),
+        ('impose = "zine"\ncreep = 1', "[pdf] creep only applies to the booklet layout", 3),
+    ],
+)
+def test_bad_pdf_settings(tmp_path: Path, table: str, message: str, line: int) -> None:
+    (tmp_path / "first.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    path = tmp_path / "edition.toml"
+    path.write_text(f'title = "T"\n[pdf]\n{table}\n', encoding="utf-8")
+    with pytest.raises(EditionsError) as info:
+        load_edition([path])
+    assert message in str(info.value)
+    assert (Path(info.value.path), info.value.line) == (path, line)
+
+
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(EditionsError, match="no such file or folder"):
         load_edition([tmp_path / "nope"])

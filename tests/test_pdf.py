@@ -248,7 +248,7 @@ def links(reader: PdfReader, page: int) -> list[str]:
     ],
 )
 def test_parse_paper(value: str, name: str, size: tuple[float, float]) -> None:
-    from editions.pdf import parse_paper
+    from editions.paper import parse_paper
 
     paper = parse_paper(value)
     assert paper.name == name
@@ -260,7 +260,7 @@ def test_parse_paper(value: str, name: str, size: tuple[float, float]) -> None:
 )
 def test_bad_paper_sizes_are_editions_errors(value: str) -> None:
     from editions.errors import EditionsError
-    from editions.pdf import page_geometry, parse_paper
+    from editions.paper import page_geometry, parse_paper
 
     with pytest.raises(EditionsError, match="paper size"):
         parse_paper(value)
@@ -271,7 +271,7 @@ def test_bad_paper_sizes_are_editions_errors(value: str) -> None:
 @pytest.mark.parametrize("size", [1, 5.9, 24.5, 100])
 def test_bad_font_sizes_are_editions_errors(size: float) -> None:
     from editions.errors import EditionsError
-    from editions.pdf import page_geometry
+    from editions.paper import page_geometry
 
     with pytest.raises(EditionsError, match="font size"):
         page_geometry("A5", font_size=size)
@@ -279,7 +279,7 @@ def test_bad_font_sizes_are_editions_errors(size: float) -> None:
 
 @pytest.mark.parametrize("paper", ["A4", "A5", "A6", "letter", "half-letter", "140x216mm"])
 def test_margins_are_wider_on_the_binding_side_and_the_measure_is_bounded(paper: str) -> None:
-    from editions.pdf import MAX_MEASURE_EM, page_geometry
+    from editions.paper import MAX_MEASURE_EM, page_geometry
 
     geometry = page_geometry(paper)
     assert geometry.inner > geometry.outer > 0
@@ -595,7 +595,7 @@ def _word_boxes(path: Path) -> Iterator[tuple[int, float, float, str]]:
 @needs_poppler
 @pytest.mark.parametrize("which", ["sample", "long_a5"])
 def test_no_line_runs_into_the_margins(which: str, request: pytest.FixtureRequest) -> None:
-    from editions.pdf import page_geometry
+    from editions.paper import page_geometry
 
     built: Built = request.getfixturevalue(which)
     geometry = page_geometry("A5")
@@ -865,6 +865,35 @@ def test_cli_bad_options_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("make-pdf: error: ") and message in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_uses_the_editions_pdf_settings_and_options_win(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from editions.cli import make_pdf_main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "e"
+    write_tiny_edition(folder)
+    (folder / "edition.toml").write_text(
+        'title = "Tiny"\n[pdf]\npaper = "A6"\nimpose = "booklet"\nmarks = true\n', encoding="utf-8"
+    )
+    out = tmp_path / "t.pdf"
+
+    def size(path: Path) -> tuple[int, int]:
+        box = PdfReader(path).pages[0].mediabox
+        return round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)
+
+    assert make_pdf_main([str(folder), "-o", str(out), "-q"]) == 0
+    booklet = tmp_path / "t-booklet.pdf"
+    assert size(out) == (105, 148)  # A6 from edition.toml
+    width, height = size(booklet)  # two A6 pages side by side, and room for the marks around them
+    assert width > 210 and height > 148 and "Tiny · sheet 1 of 1" in pdftotext(booklet, 1)
+    booklet.unlink()
+    assert make_pdf_main([str(folder), "-o", str(out), "-q", "--paper", "A5", "--impose", "none"]) == 0
+    assert size(out) == (148, 210) and not booklet.exists()
+    assert make_pdf_main([str(folder), "-o", str(out), "-q", "--no-marks"]) == 0
+    assert size(booklet) == (210, 148) and "sheet 1 of 1" not in pdftotext(booklet, 1)
 
 
 def test_cli_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

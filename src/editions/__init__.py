@@ -26,19 +26,20 @@ from .edition import build_edition, load_edition
 from .errors import EditionsError
 from .html import make_html, render_html
 from .impose import ImposeResult, impose  # eager: the function must win over the submodule's name
-from .model import Article, Edition, Source
+from .model import Article, Edition, PdfSettings, Source
 from .readers import read_article
 from .styles import Style, available_styles, load_style
 
 if TYPE_CHECKING:
     from .epub import make_epub
     from .importer import import_articles
-    from .pdf import PdfResult, make_pdf, parse_paper
+    from .paper import parse_paper
+    from .pdf import PdfResult, make_pdf
 
 _LAZY = {
     "make_pdf": "pdf",
     "PdfResult": "pdf",
-    "parse_paper": "pdf",
+    "parse_paper": "paper",
     "make_epub": "epub",
     "import_articles": "importer",
 }
@@ -49,6 +50,7 @@ __all__ = [
     "EditionsError",
     "ImposeResult",
     "PdfResult",
+    "PdfSettings",
     "Source",
     "Style",
     "__version__",

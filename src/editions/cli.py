@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .edition import load_edition
@@ -136,6 +137,11 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     return report
 
 
+def _first(*values: Any) -> Any:
+    """The first value that is not ``None`` (an option given, a setting, a default)."""
+    return next((v for v in values if v is not None), None)
+
+
 def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and the imposed PDF)."""
     from .impose import LAYOUTS
@@ -143,14 +149,17 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     parser = _base_parser("make-pdf", "Build a print-ready PDF pamphlet from articles.")
     parser.add_argument(
         "--paper",
-        default="A5",
         metavar="SIZE",
         help="A4, A5 (default), A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm)",
     )
     parser.add_argument(
         "--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)"
     )
-    parser.add_argument("--open-right", action="store_true", help="start every article on a right-hand page")
+    parser.add_argument(
+        "--open-right",
+        action=argparse.BooleanOptionalAction,
+        help="start every article on a right-hand page (or not)",
+    )
     parser.add_argument(
         "--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html"
     )
@@ -171,7 +180,9 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     )
     imposition = parser.add_argument_group("imposition (for printing and folding)")
     imposition.add_argument(
-        "--impose", choices=LAYOUTS, help="also write an imposed PDF: booklet, zine or 2up"
+        "--impose",
+        choices=(*LAYOUTS, "none"),
+        help="also write an imposed PDF: booklet, zine or 2up (none: not even if edition.toml says so)",
     )
     imposition.add_argument(
         "--signature", type=int, metavar="N", help="booklet: pages per folded signature (a multiple of 4)"
@@ -179,18 +190,18 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     imposition.add_argument(
         "--duplex",
         choices=("short", "long"),
-        default="short",
         help="the edge your printer flips on (default: short)",
     )
     imposition.add_argument(
         "--creep",
         type=float,
-        default=0,
         metavar="MM",
         help="booklet: shift inner pages by up to MM for paper thickness",
     )
     imposition.add_argument(
-        "--marks", action="store_true", help="add crop and fold marks, job name and sheet numbers"
+        "--marks",
+        action=argparse.BooleanOptionalAction,
+        help="add crop and fold marks, job name and sheet numbers (or not)",
     )
     args = parser.parse_args(argv)
 
@@ -216,16 +227,21 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         outputs = [result.path]
         if result.html_path:
             outputs.append(result.html_path)
-        if args.impose:
-            target = result.path.with_name(f"{result.path.stem}-{args.impose}.pdf")
+        # Each option: the command line's, else edition.toml's [pdf] table's, else the default. A
+        # layout given here other than the manifest's does not take the manifest's booklet settings.
+        settings = edition.pdf
+        layout = args.impose or settings.impose
+        inherit = args.impose in (None, settings.impose)
+        if layout and layout != "none":
+            target = result.path.with_name(f"{result.path.stem}-{layout}.pdf")
             imposed = impose(
                 result.path,
                 target,
-                layout=args.impose,
-                signature=args.signature,
-                duplex=args.duplex,
-                creep_mm=args.creep,
-                marks=args.marks,
+                layout=layout,
+                signature=_first(args.signature, settings.signature if inherit else None),
+                duplex=_first(args.duplex, settings.duplex, "short"),
+                creep_mm=_first(args.creep, settings.creep if inherit else None, 0.0),
+                marks=_first(args.marks, settings.marks, False),
                 job_name=edition.title,
             )
             outputs += [imposed.path, write_note(imposed)]

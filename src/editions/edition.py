@@ -22,7 +22,7 @@ from slugify import slugify
 
 from .errors import EditionsError
 from .fetch import is_url
-from .model import Article, Edition
+from .model import Article, Edition, PdfSettings
 from .readers import read_article, supported_suffixes
 from .readers.frontmatter import normalise_lang, parse_date_value
 from .sanitize import clean_text, clip
@@ -36,7 +36,9 @@ MANIFEST_TEXT_FIELDS = (
     "title", "subtitle", "editor", "publisher", "rights", "colophon", "contact", "style", "identifier",
     "description",
 )  # fmt: skip
-MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover"}
+MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "pdf"}
+#: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
+PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
 
 
 def load_edition(
@@ -137,6 +139,7 @@ def build_edition(
         description=fields.get("description"),
         root=root,
         slug=slugify(title, max_length=60, word_boundary=True) or "edition",
+        pdf=fields.get("pdf") or PdfSettings(),
     )
 
 
@@ -186,12 +189,93 @@ def read_manifest(path: Path) -> dict[str, Any]:
         if not isinstance(data["cover"], str):
             raise EditionsError("'cover' must be a file name", path)
         fields["cover"] = _cover(path, data["cover"])
+    if "pdf" in data:
+        fields["pdf"] = _pdf_settings(data["pdf"], path)
     if "articles" in data:
         items = data["articles"]
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise EditionsError("'articles' must be a list of file names", path)
         fields["articles"] = items
     return fields
+
+
+def _pdf_settings(table: object, path: Path) -> PdfSettings:
+    """The ``[pdf]`` table, checked as the command line checks the same options."""
+    from .impose import DUPLEX_MODES, LAYOUTS, check_options
+    from .paper import check_font_size, parse_paper
+
+    if not isinstance(table, dict):
+        raise EditionsError("'pdf' must be a table: a [pdf] section with paper, font_size …", path)
+    unknown = sorted(set(table) - set(PDF_FIELDS))
+    if unknown:
+        log.warning("%s: unknown [pdf] setting(s) ignored: %s", path, ", ".join(unknown))
+
+    def fail(key: str, message: str) -> EditionsError:
+        return EditionsError(f"[pdf] {key}: {message}", path, _line_of_key(path, key))
+
+    def number(key: str) -> float | None:
+        value = table.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise fail(key, f"must be a number, not {value!r}")
+        return None if value is None else float(value)
+
+    def flag(key: str) -> bool | None:
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise fail(key, f"must be true or false, not {value!r}")
+        return value
+
+    def choice(key: str, choices: Sequence[str]) -> str | None:
+        value = table.get(key)
+        if value is not None and value not in choices:
+            raise fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    paper = table.get("paper")
+    if paper is not None:
+        if not isinstance(paper, str):
+            raise fail("paper", f'must be a paper size such as "A5", not {paper!r}')
+        try:
+            parse_paper(paper)
+        except EditionsError as exc:
+            raise fail("paper", exc.message) from None
+    font_size = number("font_size")
+    if font_size is not None:
+        try:
+            check_font_size(font_size)
+        except EditionsError as exc:
+            raise fail("font_size", exc.message) from None
+    signature = table.get("signature")
+    if signature is not None and (isinstance(signature, bool) or not isinstance(signature, int)):
+        raise fail("signature", f"must be a whole number of pages, not {signature!r}")
+    settings = PdfSettings(
+        paper=paper,
+        font_size=font_size,
+        open_right=flag("open_right"),
+        impose=choice("impose", LAYOUTS),
+        signature=signature,
+        duplex=choice("duplex", DUPLEX_MODES),
+        creep=number("creep"),
+        marks=flag("marks"),
+    )
+    if settings.impose is not None:
+        try:
+            check_options(settings.impose, signature, settings.duplex or "short", settings.creep or 0)
+        except EditionsError as exc:
+            raise EditionsError(f"[pdf] {exc.message}", path, _line_of_key(path, "impose")) from None
+    return settings
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    """The line of ``key = …`` in a TOML file (None when not found)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
 
 
 def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:

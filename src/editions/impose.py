@@ -185,7 +185,7 @@ def impose(
     title, else the file name) and the sheet number. Raises :class:`EditionsError` for
     anything the user can get wrong.
     """
-    _check_options(layout, signature, duplex, creep_mm)
+    check_options(layout, signature, duplex, creep_mm)
     source_path = Path(reading_pdf)
     out_path = Path(out)
     reader = _open(source_path)
@@ -209,7 +209,7 @@ def write_note(result: ImposeResult) -> Path:
 # --------------------------------------------------------------------------- checks and reading
 
 
-def _check_options(layout: str, signature: int | None, duplex: str, creep_mm: float) -> None:
+def check_options(layout: str, signature: int | None, duplex: str, creep_mm: float) -> None:
     if layout not in LAYOUTS:
         raise EditionsError(f"unknown imposition layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if duplex not in DUPLEX_MODES:

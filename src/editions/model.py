@@ -71,6 +71,25 @@ class Article:
 
 
 @dataclass(frozen=True)
+class PdfSettings:
+    """The edition's own defaults for the PDF (the ``[pdf]`` table of ``edition.toml``).
+
+    ``None`` means not set: the command-line option, else the built-in default, applies. An option
+    given on the command line always wins. ``impose`` (with ``signature``, ``duplex``, ``creep``
+    and ``marks``) makes ``make-pdf`` also write the imposed PDF.
+    """
+
+    paper: str | None = None
+    font_size: float | None = None
+    open_right: bool | None = None
+    impose: str | None = None
+    signature: int | None = None
+    duplex: str | None = None
+    creep: float | None = None
+    marks: bool | None = None
+
+
+@dataclass(frozen=True)
 class Edition:
     """An ordered collection of articles with its own title page data.
 
@@ -95,6 +114,7 @@ class Edition:
     description: str | None = None
     root: Path | None = None
     slug: str = "edition"
+    pdf: PdfSettings = PdfSettings()
 
     def replace(self, **changes: object) -> Edition:
         """Return a copy with some fields changed."""

@@ -47,6 +47,12 @@ from . import weasyfix
 from .errors import EditionsError
 from .html import default_output, render_html
 from .model import Edition
+from .paper import (
+    PageGeometry,
+    PaperSize,
+    _num,
+    page_geometry,
+)
 from .resources import ImageRefused, ResourceLoader, ResourcePolicy, check_image
 from .styles import Style, load_style
 from .textio import atomic_path, write_atomic
@@ -55,28 +61,6 @@ log = logging.getLogger("editions")
 
 Progress = Callable[[str], None]
 
-MM_PER_PT = 25.4 / 72
-
-#: Named paper sizes, width and height in millimetres.
-PAPER_SIZES: dict[str, tuple[float, float]] = {
-    "a4": (210.0, 297.0),
-    "a5": (148.0, 210.0),
-    "a6": (105.0, 148.0),
-    "letter": (215.9, 279.4),
-    "half-letter": (139.7, 215.9),
-}
-
-_PAPER_ALIASES = {"halfletter": "half-letter", "half_letter": "half-letter", "statement": "half-letter"}
-_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4}
-_CUSTOM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|in)\s*$", re.IGNORECASE)
-MIN_SIDE_MM, MAX_SIDE_MM = 70.0, 600.0
-MIN_FONT_PT, MAX_FONT_PT = 6.0, 24.0
-
-#: The longest line the default layout sets, in ems of the body size (about 65 characters).
-MAX_MEASURE_EM = 31.0
-#: Below this measure (in ems) text is set ragged right rather than justified.
-JUSTIFY_MIN_EM = 24.0
-
 #: What the restricted fetcher serves from the allowed folders.
 RESOURCE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"}
@@ -84,107 +68,7 @@ RESOURCE_SUFFIXES = frozenset(
 )
 
 
-# --- paper ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaperSize:
-    """A page size in millimetres; ``name`` is how to say it back to the user."""
-
-    name: str
-    width_mm: float
-    height_mm: float
-
-    @property
-    def css(self) -> str:
-        return f"{_num(self.width_mm)}mm {_num(self.height_mm)}mm"
-
-
-def parse_paper(value: str | PaperSize) -> PaperSize:
-    """``A5``, ``letter``, ``half-letter``, ``140x216mm``, ``5.5x8.5in``… as a :class:`PaperSize`."""
-    if isinstance(value, PaperSize):
-        return value
-    text = (value or "").strip()
-    key = text.lower().replace(" ", "")
-    key = _PAPER_ALIASES.get(key, key)
-    if key in PAPER_SIZES:
-        width, height = PAPER_SIZES[key]
-        name = key.upper() if key.startswith("a") else key
-        return PaperSize(name, width, height)
-    match = _CUSTOM.match(text)
-    if not match:
-        names = ", ".join(n.upper() if n.startswith("a") else n for n in PAPER_SIZES)
-        raise EditionsError(
-            f"unknown paper size '{value}' (use {names}, or WIDTHxHEIGHT in mm, cm or in, e.g. 140x216mm)"
-        )
-    factor = _UNITS_MM[match.group(3).lower()]
-    width = float(match.group(1).replace(",", ".")) * factor
-    height = float(match.group(2).replace(",", ".")) * factor
-    for side in (width, height):
-        if not MIN_SIDE_MM <= side <= MAX_SIDE_MM:
-            raise EditionsError(
-                f"paper size '{value}' out of range: each side must be between "
-                f"{_num(MIN_SIDE_MM)} and {_num(MAX_SIDE_MM)} mm"
-            )
-    return PaperSize(f"{_num(width)}x{_num(height)}mm", round(width, 3), round(height, 3))
-
-
-@dataclass(frozen=True)
-class PageGeometry:
-    """Where the text goes on a page: margins in mm (``inner`` is the binding side), body size in pt."""
-
-    paper: PaperSize
-    font_size_pt: float
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-
-    @property
-    def text_width(self) -> float:
-        return self.paper.width_mm - self.inner - self.outer
-
-    @property
-    def text_height(self) -> float:
-        return self.paper.height_mm - self.top - self.bottom
-
-    @property
-    def measure_em(self) -> float:
-        """The line length in ems of the body size."""
-        return self.text_width / (self.font_size_pt * MM_PER_PT)
-
-    @property
-    def justify(self) -> bool:
-        return self.measure_em >= JUSTIFY_MIN_EM
-
-
-def default_font_size(paper: PaperSize) -> float:
-    """The body size for a paper: 9 pt on A6, about 10 pt on A5, 12 pt on A4 and letter."""
-    size = 9.0 + (paper.width_mm - 105.0) * 3.0 / 105.0
-    return round(min(12.5, max(8.5, size)) * 4) / 4
-
-
-def page_geometry(paper: str | PaperSize, font_size: float | None = None) -> PageGeometry:
-    """Margins for ``paper``: a measure of at most :data:`MAX_MEASURE_EM`, the binding side wider."""
-    size = parse_paper(paper)
-    pt = float(font_size) if font_size is not None else default_font_size(size)
-    if not MIN_FONT_PT <= pt <= MAX_FONT_PT:
-        raise EditionsError(
-            f"font size {_num(pt)} pt out of range ({_num(MIN_FONT_PT)} to {_num(MAX_FONT_PT)} pt)"
-        )
-    outer_min = 0.09 * size.width_mm
-    inner_min = 1.25 * outer_min
-    text_width = min(size.width_mm - inner_min - outer_min, MAX_MEASURE_EM * pt * MM_PER_PT)
-    spare = size.width_mm - text_width
-    inner = spare * 5 / 9
-    return PageGeometry(
-        paper=size,
-        font_size_pt=pt,
-        top=round(0.075 * size.height_mm, 2),
-        bottom=round(0.095 * size.height_mm, 2),
-        inner=round(inner, 2),
-        outer=round(spare - inner, 2),
-    )
+# --- page geometry CSS ------------------------------------------------------------------------
 
 
 def geometry_css(geometry: PageGeometry) -> str:
@@ -222,11 +106,6 @@ def options_css(geometry: PageGeometry, *, font_size: float | None, open_right: 
     if open_right:
         lines.append("article.article { break-before: right; }")
     return "\n".join(lines) + "\n"
-
-
-def _num(value: float) -> str:
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 # --- style CSS with absolute URLs ------------------------------------------------------------
@@ -418,19 +297,34 @@ def _base_url(edition: Edition) -> str | None:
     return edition.root.resolve().as_uri() + "/"
 
 
+def print_options(
+    edition: Edition, paper: str | PaperSize | None, font_size: float | None, open_right: bool | None
+) -> tuple[str | PaperSize, float | None, bool]:
+    """The paper, body size and open-right choice: the caller's, else the edition's, else the defaults."""
+    settings = edition.pdf
+    return (
+        paper if paper is not None else settings.paper or "A5",
+        font_size if font_size is not None else settings.font_size,
+        open_right if open_right is not None else bool(settings.open_right),
+    )
+
+
 def render_print_html(
     edition: Edition,
     *,
     style: Style | str | None = None,
-    paper: str | PaperSize = "A5",
+    paper: str | PaperSize | None = None,
     font_size: float | None = None,
-    open_right: bool = False,
+    open_right: bool | None = None,
     resources: ResourceLoader | None = None,
 ) -> str:
     """The complete print HTML for ``edition``, which the ``weasyprint`` command renders as is.
 
     Article images are embedded as ``data:`` URIs by ``resources`` (see :func:`~editions.html.render_html`).
+    ``paper``, ``font_size`` and ``open_right`` left as ``None`` come from the edition's ``[pdf]``
+    settings, else the defaults (A5, the paper's body size, no).
     """
+    paper, font_size, open_right = print_options(edition, paper, font_size, open_right)
     resolved = _resolve_style(edition, style)
     geometry = page_geometry(paper, font_size)
     css = "\n".join(
@@ -677,9 +571,9 @@ def make_pdf(
     out: str | Path | None = None,
     *,
     style: Style | str | None = None,
-    paper: str | PaperSize = "A5",
+    paper: str | PaperSize | None = None,
     font_size: float | None = None,
-    open_right: bool = False,
+    open_right: bool | None = None,
     keep_html: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
@@ -695,9 +589,12 @@ def make_pdf(
     are kept in a cache (``cache_dir``, default :func:`editions.cache.default_cache_dir`; none with
     ``cache=False``) so that a rebuild renders only what changed. ``parallel=False`` renders the
     whole document at once. Either way the book is the same. ``allow_remote_images`` lets articles'
-    ``http(s)`` images be fetched and embedded (see :mod:`editions.resources`).
+    ``http(s)`` images be fetched and embedded (see :mod:`editions.resources`). ``paper``,
+    ``font_size`` and ``open_right`` left as ``None`` come from the edition's ``[pdf]`` settings,
+    else the defaults (A5, the paper's body size, no).
     """
     report = _Reporter(progress)
+    paper, font_size, open_right = print_options(edition, paper, font_size, open_right)
     resolved = _resolve_style(edition, style)
     target = Path(out) if out else default_output(edition, ".pdf")
     if target.exists() and target.is_dir():
