@@ -20,9 +20,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import math
 from collections.abc import Callable, Iterator
 from typing import Any
+
+log = logging.getLogger("editions")
 
 _MARK = "_editions_fix"
 
@@ -63,7 +66,11 @@ def _install_page_hook() -> None:
         result = original(index, *args, **kwargs)
         listener = _LISTENER.get()
         if listener is not None:
-            listener(index + 1, result[0])
+            page = result[0] if isinstance(result, tuple) else result
+            try:
+                listener(index + 1, page)
+            except Exception:  # progress must never stop a build
+                log.debug("page listener failed", exc_info=True)
         return result
 
     setattr(remake_page, _MARK, True)
