@@ -7,8 +7,11 @@ when the text is too short or detection is unsure.
 from __future__ import annotations
 
 import functools
+import itertools
 
 MIN_LETTERS = 20
+#: Characters read from the start of a text: a few pages are as telling as the whole article.
+SAMPLE_CHARS = 8000
 
 
 @functools.cache
@@ -20,8 +23,9 @@ def _identifier():  # type: ignore[no-untyped-def]
 
 def detect_language(text: str, *, fallback: str = "en") -> str:
     """The most likely language of ``text``, or ``fallback`` when unsure."""
-    sample = text[:20000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    sample = text[:SAMPLE_CHARS]
+    letters = (ch for ch in sample if ch.isalpha())
+    if next(itertools.islice(letters, MIN_LETTERS - 1, None), None) is None:  # fewer than MIN_LETTERS
         return fallback
     lang, prob = _identifier().classify(sample)
     return str(lang) if prob >= 0.6 else fallback
