@@ -113,6 +113,8 @@ def test_pdf_settings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
         ('duplex = "sideways"', "[pdf] duplex: must be one of short, long", 3),
         ('impose = "booklet"\nsignature = 6', "[pdf] a signature must be a positive multiple of 4", 3),
         ('impose = "zine"\ncreep = 1', "[pdf] creep only applies to the booklet layout", 3),
+        ("signature = 10", "[pdf] a signature must be a positive multiple of 4", 3),
+        ("creep = -1", "[pdf] creep must be 0 mm or more", 3),
     ],
 )
 def test_bad_pdf_settings(tmp_path: Path, table: str, message: str, line: int) -> None:

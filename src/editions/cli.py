@@ -231,7 +231,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         # layout given here other than the manifest's does not take the manifest's booklet settings.
         settings = edition.pdf
         layout = args.impose or settings.impose
-        inherit = args.impose in (None, settings.impose)
+        inherit = args.impose is None or settings.impose in (None, args.impose)
         if layout and layout != "none":
             target = result.path.with_name(f"{result.path.stem}-{layout}.pdf")
             imposed = impose(

@@ -258,11 +258,12 @@ def _pdf_settings(table: object, path: Path) -> PdfSettings:
         creep=number("creep"),
         marks=flag("marks"),
     )
-    if settings.impose is not None:
-        try:
-            check_options(settings.impose, signature, settings.duplex or "short", settings.creep or 0)
-        except EditionsError as exc:
-            raise EditionsError(f"[pdf] {exc.message}", path, _line_of_key(path, "impose")) from None
+    try:  # without a layout, signature and creep are for a booklet made with --impose booklet
+        layout, duplex, creep = settings.impose or "booklet", settings.duplex or "short", settings.creep or 0
+        check_options(layout, signature, duplex, creep)
+    except EditionsError as exc:
+        line = _line_of_key(path, "impose") or _line_of_key(path, "signature") or _line_of_key(path, "creep")
+        raise EditionsError(f"[pdf] {exc.message}", path, line) from None
     return settings
 
 
