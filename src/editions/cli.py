@@ -150,7 +150,8 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--paper",
         metavar="SIZE",
-        help="A4, A5 (default), A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm)",
+        help="A4, A5, A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm); "
+        "default: edition.toml's [pdf] paper, else A5",
     )
     parser.add_argument(
         "--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)"
