@@ -139,3 +139,22 @@ def test_print_notes_float_once_and_repeat_calls_keep_the_number() -> None:
     assert '<span class="footnote">First <em>note</em>.</span>' in body
     assert '<sup class="footnote-repeat">1</sup>' in body
     assert "9" not in body
+
+
+def test_an_article_with_a_note_too_long_for_a_page_foot_prints_endnotes() -> None:
+    from editions.html import PRINT_FOOTNOTE_MAX_CHARS, prepare_article
+
+    def article(length: int) -> Article:
+        return Article(
+            title="T",
+            body_html='<p>a<sup class="fn" data-fn="1">1</sup> b<sup class="fn" data-fn="2">2</sup></p>',
+            footnotes=("<p>Short.</p>", "<p>" + "x" * length + "</p>"),
+            slug="t",
+        )
+
+    fits = prepare_article(article(PRINT_FOOTNOTE_MAX_CHARS), "print")
+    assert str(fits.body).count('class="footnote"') == 2 and fits.notes == ()
+    too_long = prepare_article(article(PRINT_FOOTNOTE_MAX_CHARS + 1), "print")
+    assert 'class="footnote"' not in str(too_long.body)
+    assert [note.number for note in too_long.notes] == [1, 2]  # both, as endnotes
+    assert 'href="#t-fn1"' in str(too_long.body)

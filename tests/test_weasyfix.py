@@ -163,3 +163,22 @@ def test_an_articles_last_note_stays_on_its_pages(tmp_path: Path) -> None:
         if printed != call:
             misplaced.append((k, call, printed))
     assert misplaced == []
+
+
+def test_a_note_longer_than_a_page_is_printed_whole(tmp_path: Path) -> None:
+    """WeasyPrint cuts a footnote taller than the page: such an article prints endnotes instead."""
+    from editions.edition import load_edition
+    from editions.pdf import make_pdf
+
+    sentence = "We met on a cold day in May. "  # short words: never hyphenated
+    body = " ".join(SENTENCES[i % len(SENTENCES)] for i in range(40))
+    (tmp_path / "a.md").write_text(
+        f"---\ntitle: Long Note\n---\n\n{body} Here qzlong[^1].\n\n{body}\n\n[^1]: QZLONG {sentence * 150}\n",
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = make_pdf(load_edition([tmp_path / "a.md"]), tmp_path / "a.pdf", paper="A6")
+    text = "".join(page_texts(result.path))
+    assert text.count("cold") == 150 and "QZLONG" in text
+    assert "↩" not in text  # the endnotes' back links are for screens

@@ -77,6 +77,13 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
         sections.append(Section(id=f"{slug}-s{number}", title=" ".join(heading.text_content().split())))
     notes: dict[int, Note] = {}
     printed: set[int] = set()
+    # Footnotes at the foot of the page in print, unless a note is too long to fit there: then the
+    # article's notes are endnotes, as on screen (WeasyPrint cuts a note taller than the page).
+    at_page_foot = medium == "print" and not any(
+        len(lxml.html.fragment_fromstring(note or " ", create_parent="div").text_content())
+        > PRINT_FOOTNOTE_MAX_CHARS
+        for note in article.footnotes
+    )
     for marker in list(root.iter("sup")):
         number_text = marker.get("data-fn")
         if marker.get("class") != "fn" or not number_text or not number_text.isdigit():
@@ -86,7 +93,7 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
             _drop(marker)
             continue
         note_html = article.footnotes[number - 1]
-        if medium == "print":
+        if at_page_foot:
             if number in printed:  # a second call of the same note: its number, not the note again
                 marker.attrib.clear()
                 marker.set("class", "footnote-repeat")
@@ -115,6 +122,10 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
         article, Markup(body), tuple(sorted(notes.values(), key=lambda n: n.number)), tuple(sections)
     )
 
+
+#: A note with more characters of text than this may not fit at the foot of a small page (A6 holds
+#: about 2,000 characters of notes): an article with one prints its notes as endnotes.
+PRINT_FOOTNOTE_MAX_CHARS = 1500
 
 #: Characters with no line break opportunity between them, this many in a row or more …
 LONG_RUN = 100
