@@ -606,6 +606,22 @@ def test_no_line_runs_into_the_margins(which: str, request: pytest.FixtureReques
         assert left - 1 <= x_min and x_max <= right + 1, (page, word, x_min, x_max, left, right)
 
 
+@needs_poppler
+def test_a_table_wider_than_the_page_keeps_every_column(tmp_path: Path) -> None:
+    columns = 9
+    rows = [
+        "| " + " | ".join(f"Heading {c}" for c in range(columns)) + " |",
+        "|" + "---|" * columns,
+        *("| " + " | ".join(f"k{c} Internationalisation" for c in range(columns)) + " |" for _ in range(3)),
+    ]
+    article = write_tiny_edition(tmp_path / "e", "Before.\n\n" + "\n".join(rows) + "\n\nAfter.\n")
+    built = build(article, tmp_path / "t.pdf", paper="A6")
+    text = "\n".join(pdftotext(built.path, page) for page in range(1, built.pages + 1))
+    assert [text.count(f"k{c}") for c in range(columns)] == [3] * columns  # nothing cut at the edge
+    width = 105 * MM
+    assert all(x_max <= width for _, _, x_max, _ in _word_boxes(built.path))
+
+
 def test_progress_is_reported_for_long_builds(long_a5: Built) -> None:
     assert long_a5.pages > 40
     assert any(message.startswith("writing") for message in long_a5.progress)
