@@ -1215,7 +1215,7 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
         _draw_lines(draw, editor_block[0], editor_block[1], look.text, width, y + rule_gap, leading=1.25)
 
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")  # optimize=True: 3 % smaller, 3.5 times slower
     return out.getvalue()
 
 
