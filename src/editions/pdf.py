@@ -19,6 +19,9 @@ and the style's folders, and ``data:`` URIs; raster images are checked for size 
 first. No network, no other files, no PDF attachments. Article images never reach it as files or
 URLs: :mod:`editions.resources` embeds the ones an article may use as ``data:`` URIs beforehand.
 With ``SOURCE_DATE_EPOCH`` set the output is byte-identical from one build to the next.
+
+Paper sizes and margins come from :mod:`editions.paper`; before each render
+:mod:`editions.weasyfix` corrects a WeasyPrint footnote bug and reports each page laid out.
 """
 
 from __future__ import annotations
