@@ -569,10 +569,16 @@ def test_a_table_wider_than_the_page_keeps_every_column(tmp_path: Path) -> None:
     assert all(x_max <= width for _, _, x_max, _ in _word_boxes(built.path))
 
 
-def test_progress_is_reported_for_long_builds(long_a5: Built) -> None:
-    assert long_a5.pages > 40
-    assert any(message.startswith("writing") for message in long_a5.progress)
-    assert "typeset 20 of 20 articles…" in long_a5.progress
+@pytest.mark.parametrize(("delay", "reported"), [(3600.0, False), (0.0, True)])
+def test_progress_is_reported_once_a_build_takes_longer_than_the_delay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delay: float, reported: bool
+) -> None:
+    import editions.pdf
+
+    monkeypatch.setattr(editions.pdf, "PROGRESS_DELAY", delay)
+    built = build(write_tiny_edition(tmp_path / "e"), tmp_path / "t.pdf")
+    assert any(m.startswith("writing") for m in built.progress) is reported
+    assert bool(built.progress) is reported
 
 
 @pytest.fixture
