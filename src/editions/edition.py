@@ -177,7 +177,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"'style' must be a style name, not a path ('{fields['style']}'): a built-in style or a "
             "folder in styles/ beside the manifest",
             path,
-            _line_of(path, "style"),
+            _line_of_key(path, "style"),
         )
     if "lang" in data:
         if not isinstance(data["lang"], str):

@@ -34,6 +34,7 @@ from . import __version__, i18n
 from .errors import EditionsError
 from .model import Article, Edition
 from .resources import ResourceLoader, ResourcePolicy
+from .sanitize import html_to_text
 from .styles import Style, load_style
 from .textio import write_atomic
 
@@ -80,9 +81,7 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
     # Footnotes at the foot of the page in print, unless a note is too long to fit there: then the
     # article's notes are endnotes, as on screen (WeasyPrint cuts a note taller than the page).
     at_page_foot = medium == "print" and not any(
-        len(lxml.html.fragment_fromstring(note or " ", create_parent="div").text_content())
-        > PRINT_FOOTNOTE_MAX_CHARS
-        for note in article.footnotes
+        len(html_to_text(note)) > PRINT_FOOTNOTE_MAX_CHARS for note in article.footnotes
     )
     for marker in list(root.iter("sup")):
         number_text = marker.get("data-fn")

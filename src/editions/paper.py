@@ -47,7 +47,7 @@ class PaperSize:
 
     @property
     def css(self) -> str:
-        return f"{_num(self.width_mm)}mm {_num(self.height_mm)}mm"
+        return f"{num(self.width_mm)}mm {num(self.height_mm)}mm"
 
 
 def parse_paper(value: str | PaperSize) -> PaperSize:
@@ -74,9 +74,9 @@ def parse_paper(value: str | PaperSize) -> PaperSize:
         if not MIN_SIDE_MM <= side <= MAX_SIDE_MM:
             raise EditionsError(
                 f"paper size '{value}' out of range: each side must be between "
-                f"{_num(MIN_SIDE_MM)} and {_num(MAX_SIDE_MM)} mm"
+                f"{num(MIN_SIDE_MM)} and {num(MAX_SIDE_MM)} mm"
             )
-    return PaperSize(f"{_num(width)}x{_num(height)}mm", round(width, 3), round(height, 3))
+    return PaperSize(f"{num(width)}x{num(height)}mm", round(width, 3), round(height, 3))
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def check_font_size(pt: float) -> float:
     """``pt`` if it is a body size editions sets (:data:`MIN_FONT_PT` to :data:`MAX_FONT_PT`)."""
     if not MIN_FONT_PT <= pt <= MAX_FONT_PT:
         raise EditionsError(
-            f"font size {_num(pt)} pt out of range ({_num(MIN_FONT_PT)} to {_num(MAX_FONT_PT)} pt)"
+            f"font size {num(pt)} pt out of range ({num(MIN_FONT_PT)} to {num(MAX_FONT_PT)} pt)"
         )
     return pt
 
@@ -142,6 +142,7 @@ def page_geometry(paper: str | PaperSize, font_size: float | None = None) -> Pag
     )
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
+    """``value`` to at most 3 decimals, without trailing zeros (for CSS lengths and messages)."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"

@@ -53,7 +53,7 @@ from .model import Edition
 from .paper import (
     PageGeometry,
     PaperSize,
-    _num,
+    num,
     page_geometry,
 )
 from .resources import ImageRefused, ResourceLoader, ResourcePolicy, check_image
@@ -81,17 +81,17 @@ def geometry_css(geometry: PageGeometry) -> str:
         [
             "/* editions: page geometry for the paper (before the style's CSS, which may change it) */",
             ":root {",
-            f"  --paper-width: {_num(g.paper.width_mm)}mm;",
-            f"  --paper-height: {_num(g.paper.height_mm)}mm;",
-            f"  --text-width: {_num(g.text_width)}mm;",
-            f"  --text-height: {_num(g.text_height)}mm;",
-            f"  --body-size: {_num(g.font_size_pt)}pt;",
+            f"  --paper-width: {num(g.paper.width_mm)}mm;",
+            f"  --paper-height: {num(g.paper.height_mm)}mm;",
+            f"  --text-width: {num(g.text_width)}mm;",
+            f"  --text-height: {num(g.text_height)}mm;",
+            f"  --body-size: {num(g.font_size_pt)}pt;",
             f"  --body-align: {'justify' if g.justify else 'left'};",
             "}",
-            f"@page {{ size: {g.paper.css}; margin: {_num(g.top)}mm {_num(g.outer)}mm"
-            f" {_num(g.bottom)}mm {_num(g.inner)}mm; }}",
-            f"@page :left {{ margin-left: {_num(g.outer)}mm; margin-right: {_num(g.inner)}mm; }}",
-            f"@page :right {{ margin-left: {_num(g.inner)}mm; margin-right: {_num(g.outer)}mm; }}",
+            f"@page {{ size: {g.paper.css}; margin: {num(g.top)}mm {num(g.outer)}mm"
+            f" {num(g.bottom)}mm {num(g.inner)}mm; }}",
+            f"@page :left {{ margin-left: {num(g.outer)}mm; margin-right: {num(g.inner)}mm; }}",
+            f"@page :right {{ margin-left: {num(g.inner)}mm; margin-right: {num(g.outer)}mm; }}",
             "",
         ]
     )
@@ -104,8 +104,8 @@ def options_css(geometry: PageGeometry, *, font_size: float | None, open_right: 
         f"@page {{ size: {geometry.paper.css}; }}",
     ]
     if font_size is not None:
-        lines.append(f":root {{ --body-size: {_num(geometry.font_size_pt)}pt; }}")
-        lines.append(f"html {{ font-size: {_num(geometry.font_size_pt)}pt; }}")
+        lines.append(f":root {{ --body-size: {num(geometry.font_size_pt)}pt; }}")
+        lines.append(f"html {{ font-size: {num(geometry.font_size_pt)}pt; }}")
     if open_right:
         lines.append("article.article { break-before: right; }")
     return "\n".join(lines) + "\n"
