@@ -26,7 +26,7 @@ from .edition import build_edition, load_edition
 from .errors import EditionsError
 from .html import make_html, render_html
 from .impose import ImposeResult, impose  # eager: the function must win over the submodule's name
-from .model import Article, Edition, PdfSettings, Source
+from .model import Article, Edition, Evidence, PdfSettings, Source
 from .readers import read_article
 from .styles import Style, available_styles, load_style
 
@@ -47,6 +47,7 @@ _LAZY = {
 __all__ = [
     "Article",
     "Edition",
+    "Evidence",
     "EditionsError",
     "ImposeResult",
     "PdfResult",

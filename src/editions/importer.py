@@ -161,6 +161,9 @@ def front_matter_fields(draft: Draft, *, title: str, lang: str | None) -> dict[s
         front["subtitle"] = draft.subtitle
     if draft.authors:
         front["author"] = draft.authors[0] if len(draft.authors) == 1 else list(draft.authors)
+    if draft.translators:
+        names = list(draft.translators)
+        front["translator"] = names[0] if len(names) == 1 else names
     if draft.date:
         front["date"] = draft.date
     for key in ("publication", "url"):

@@ -21,6 +21,23 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Where a detected field came from, for people who review what a reader found.
+
+    ``field`` is the field's name (``title``, ``date``, ``authors``, ``publication``, ``url`` …),
+    ``line`` the 1-based line of the input it was read from (``None`` when it has no line, as for
+    the file name or a web page's metadata), ``sure`` whether the rule that found it is a strong
+    one (a labelled byline, a dateline under the title) rather than a guess from position alone,
+    and ``rule`` one sentence saying why.
+    """
+
+    field: str
+    line: int | None
+    sure: bool
+    rule: str
+
+
+@dataclass(frozen=True)
 class Source:
     """Where an article was first published: the attribution every output prints."""
 
@@ -30,10 +47,16 @@ class Source:
     url: str | None = None
     rights: str | None = None
     note: str | None = None
+    translators: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not (self.publication or self.authors or self.date or self.url or self.rights or self.note)
+
+    @property
+    def is_recorded(self) -> bool:
+        """Whether the article says where it came from: a publication or a URL."""
+        return bool(self.publication or self.url)
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,8 @@ class Article:
     ``promos`` are the publication's closing calls to action ("Join our Telegram channel"),
     kept out of the body; a style may show them in the colophon.
     ``path`` is the file the article was read from (``None`` for articles built in code).
+    ``evidence`` says, for each field a reader detected, the line it came from and how sure the
+    reader is (empty for fields given in front matter or in code).
     """
 
     title: str
@@ -56,6 +81,7 @@ class Article:
     promos: tuple[str, ...] = ()
     path: Path | None = None
     slug: str = ""
+    evidence: tuple[Evidence, ...] = ()
 
     def replace(self, **changes: object) -> Article:
         """Return a copy with some fields changed."""
@@ -68,6 +94,11 @@ class Article:
     @property
     def date(self) -> dt.date | None:
         return self.source.date
+
+    @property
+    def guessed(self) -> tuple[str, ...]:
+        """Names of the fields a reader found with low confidence (see :class:`Evidence`)."""
+        return tuple(e.field for e in self.evidence if not e.sure)
 
 
 @dataclass(frozen=True)

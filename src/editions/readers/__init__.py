@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import EditionsError
 from ..lang import detect_language
-from ..model import Article, Source
+from ..model import Article, Evidence, Source
 from ..sanitize import MAX_ITEMS, clean_html, clean_text, clip, html_to_text
 from ..textio import read_bytes, read_text
 from ..typography import smarten_html, smarten_text
@@ -44,6 +44,10 @@ class Draft:
     tags: tuple[str, ...] = ()
     footnotes: list[str] = field(default_factory=list)
     promos: list[str] = field(default_factory=list)
+    translators: tuple[str, ...] = ()
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    dropped: list[tuple[int, str]] = field(default_factory=list)
+    """Page furniture left out of the article (1-based first line, text), for review."""
 
 
 def _registry() -> dict[str, Callable[..., Draft]]:
@@ -112,6 +116,7 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
         url=_source_url(draft.url, path),
         rights=draft.rights,
         note=draft.note,
+        translators=tuple(draft.translators),
     )
     return Article(
         title=smarten_text(title, lang),
@@ -123,6 +128,7 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
         tags=tuple(draft.tags),
         promos=tuple(smarten_text(p, lang) for p in draft.promos),
         path=path,
+        evidence=tuple(draft.evidence.values()),
     )
 
 
@@ -172,14 +178,20 @@ def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:
     for key in ("title", "subtitle", "publication", "url", "rights", "note", "lang"):
         if fields.get(key):
             setattr(draft, key, fields[key])
+            draft.evidence.pop(key, None)
     if fields.get("authors"):
         draft.authors = fields["authors"]  # type: ignore[assignment]
+        draft.evidence.pop("authors", None)
+    if fields.get("translators"):
+        draft.translators = fields["translators"]  # type: ignore[assignment]
+        draft.evidence.pop("translators", None)
     if fields.get("tags"):
         draft.tags = fields["tags"]  # type: ignore[assignment]
     if fields.get("promos"):
         draft.promos = list(fields["promos"])  # type: ignore[call-overload]
     if fields.get("date"):
         draft.date = fields["date"]  # type: ignore[assignment]
+        draft.evidence.pop("date", None)
     return draft
 
 

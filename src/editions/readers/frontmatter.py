@@ -77,6 +77,9 @@ def normalise_fields(data: dict[Any, Any], path: Path) -> dict[str, Any]:
     authors = data.get("author", data.get("authors"))
     if authors is not None:
         out["authors"] = _text_list(authors, "author", path)
+    translators = data.get("translator", data.get("translators"))
+    if translators is not None:
+        out["translators"] = _text_list(translators, "translator", path)
     for key in ("tags", "promos"):
         if data.get(key) is not None:
             out[key] = _text_list(data[key], key, path)
