@@ -47,8 +47,8 @@ _LAZY = {
 __all__ = [
     "Article",
     "Edition",
-    "Evidence",
     "EditionsError",
+    "Evidence",
     "ImposeResult",
     "PdfResult",
     "PdfSettings",
