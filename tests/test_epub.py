@@ -102,6 +102,23 @@ def _russian(folder: Path) -> Path:
     return folder
 
 
+def _unsourced(folder: Path) -> Path:
+    """A French edition: one article with a source, one with an author only, one with nothing at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COLLECTION / "greve-des-cheminots.md", folder / "1-greve.md")
+    (folder / "2-depot.md").write_text(
+        "---\ntitle: La nuit où le dépôt s'est éteint\nauthor: Ana Ruiz\nlang: fr\n---\n"
+        "Les chauffeurs avaient prévenu depuis des mois que l'éclairage de la cour était dangereux.\n",
+        encoding="utf-8",
+    )
+    (folder / "3-nu.md").write_text(
+        "---\ntitle: Un texte nu\nlang: fr\n---\nOn ne sait rien de l'endroit d'où vient ce texte.\n",
+        encoding="utf-8",
+    )
+    (folder / "edition.toml").write_text('title = "Sans source"\nlang = "fr"\n', encoding="utf-8")
+    return folder
+
+
 def _broken(source: Path, target: Path) -> Path:
     """A copy of a good EPUB without its NCX: EPUBCheck must complain (proves the checker runs)."""
     with zipfile.ZipFile(source) as good, zipfile.ZipFile(target, "w") as bad:
@@ -126,6 +143,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "own-cover": ([_own_cover(root / "cover-src")], False),
             "hebrew": ([DATA / "shvita.md"], False),
             "russian": ([_russian(root / "russian-src")], False),
+            "unsourced": ([_unsourced(root / "unsourced-src")], False),
         }
         for name, (paths, fonts) in cases.items():
             out[name] = make_epub(editions.load_edition(paths), root / f"{name}.epub", embed_fonts=fonts)
@@ -186,7 +204,7 @@ def _problems(report: dict) -> list[str]:
     ]
 
 
-ALL = ["seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew", "russian"]
+ALL = ["seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew", "russian", "unsourced"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -450,13 +468,24 @@ def test_thirty_articles(books: dict[str, Path]) -> None:
         assert [r.text for r in refs] == ["1"]
 
 
-def test_no_sources_page_without_sources(tmp_path: Path) -> None:
-    article = editions.Article(title="Bare", body_html="<p>Nothing is known about where this came from.</p>")
-    data = render_epub(editions.build_edition([article], {"title": "Bare"}))
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert "EPUB/text/sources.xhtml" not in z.namelist()
-        nav = etree.fromstring(z.read("EPUB/text/toc.xhtml"))
-    assert "credits" not in [a.get(EPUB_TYPE) for a in nav.iter("{*}a")]
+def test_articles_without_a_source_are_listed_as_such(books: dict[str, Path]) -> None:
+    book = books["unsourced"]
+    sources = _xml(book, "EPUB/text/sources.xhtml")
+    entries = [
+        " ".join("".join(li.itertext()).split())
+        for li in sources.xpath("//x:li[@class='source-entry']", namespaces=NS)
+    ]
+    assert len(entries) == 3
+    assert "non indiquée" not in entries[0]
+    assert entries[1:] == [
+        "La nuit où le dépôt s’est éteint Ana Ruiz. Source non indiquée.",
+        "Un texte nu Source non indiquée.",
+    ]
+    nav = _xml(book, "EPUB/text/toc.xhtml")
+    assert "credits" in [a.get(EPUB_TYPE) for a in nav.iter("{*}a")]
+    chapter = _xml(book, "EPUB/text/un-texte-nu.xhtml")
+    footer = chapter.xpath("//x:footer[@class='source']", namespaces=NS)
+    assert [" ".join("".join(f.itertext()).split()) for f in footer] == ["Source non indiquée."]
 
 
 # ---------------------------------------------------------------------------------------------

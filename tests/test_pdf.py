@@ -627,8 +627,12 @@ def test_an_edition_built_in_code_with_one_article(tmp_path: Path) -> None:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = make_pdf(build_edition([article]), tmp_path / "one.pdf")
     reader = PdfReader(result.path)
-    assert [title for _, title, _ in outline(reader)] == ["Only One", "Colophon"]  # no contents, no sources
-    assert result.pages == len(reader.pages) == 3
+    entries = outline(reader)
+    assert [title for _, title, _ in entries] == ["Only One", "Sources", "Colophon"]  # no contents
+    assert result.pages == len(reader.pages) == 4
+    # Without a publication or URL the article is still listed, as such.
+    sources = " ".join(reader.pages[entries[1][2] - 1].extract_text().split())
+    assert "Only One Source not recorded." in sources
     assert reader.metadata is not None and reader.metadata.title == "Only One"
 
 

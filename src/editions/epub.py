@@ -285,7 +285,6 @@ class _Builder:
     def build(self) -> bytes:
         edition = self.edition
         articles = self._prepare_articles()
-        sourced = [a for a in articles if not a.source.is_empty]
         fonts = _bundled_fonts(self.style) if self.embed_fonts else []
         cover_image, cover_alt = self._cover_image()
 
@@ -293,7 +292,7 @@ class _Builder:
             "cover": "cover.xhtml",
             "titlepage": "titlepage.xhtml",
             "toc": "toc.xhtml",
-            "sources": "sources.xhtml" if sourced else None,
+            "sources": "sources.xhtml",  # every article, those without a source as "source not recorded"
             "colophon": "colophon.xhtml",
         }
         toc = self._toc(articles, names)
@@ -301,14 +300,12 @@ class _Builder:
             ("cover", names["cover"], i18n.label("cover", self.lang)),
             ("toc", names["toc"] + "#toc", i18n.label("contents", self.lang)),
             ("bodymatter", articles[0].href, i18n.label("start", self.lang)),
+            ("credits", names["sources"], i18n.label("sources", self.lang)),
         ]
-        if names["sources"]:
-            landmarks.append(("credits", names["sources"], i18n.label("sources", self.lang)))
         context: dict[str, Any] = {
             "edition": edition,
             "lang": self.lang,
             "articles": articles,
-            "sourced": sourced,
             "names": names,
             "toc": toc,
             "landmarks": landmarks,
@@ -324,7 +321,7 @@ class _Builder:
             "dir": _direction(self.lang),
         }
         front = [("cover", "cover"), ("titlepage", "title_page"), ("toc", "contents")]
-        back = [(key, key) for key in ("sources", "colophon") if names[key]]
+        back = [("sources", "sources"), ("colophon", "colophon")]
         documents = [self._page(uid, names[uid], context, label) for uid, label in front]
         for a in articles:
             documents.append(self._render(a.id, a.href, "epub/article.xhtml", {**context, "a": a}, a.title))
@@ -358,7 +355,7 @@ class _Builder:
             a.replace(slug=a.slug or f"article-{i}") for i, a in enumerate(self.edition.articles, start=1)
         ]
         used = set(RESERVED_NAMES) | {a.slug for a in articles}
-        prepared = []
+        prepared: list[EpubArticle] = []
         for index, article in enumerate(articles, start=1):
             name, n = article.slug, 2
             if name in RESERVED_NAMES or name in {p.href[:-6] for p in prepared}:
@@ -431,7 +428,7 @@ class _Builder:
 
     # -- front and back matter ----------------------------------------------------------------
 
-    def _toc(self, articles: Sequence[EpubArticle], names: dict[str, str | None]) -> list[TocEntry]:
+    def _toc(self, articles: Sequence[EpubArticle], names: dict[str, str]) -> list[TocEntry]:
         counter = iter(range(1, 100000))
         entries = []
         for a in articles:
@@ -442,11 +439,8 @@ class _Builder:
                 TocEntry(s.title, f"{a.href}#{s.id}", None, (), next(counter)) for s in a.sections
             )
             entries.append(TocEntry(title, a.href, lang, children, entry_order))
-        for key, label_key in (("sources", "sources"), ("colophon", "colophon")):
-            if names[key]:
-                entries.append(
-                    TocEntry(i18n.label(label_key, self.lang), names[key] or "", None, (), next(counter))
-                )
+        for key in ("sources", "colophon"):
+            entries.append(TocEntry(i18n.label(key, self.lang), names[key], None, (), next(counter)))
         return entries
 
     def _cover_image(self) -> tuple[_Resource, str]:
@@ -487,10 +481,10 @@ class _Builder:
         except jinja2.TemplateNotFound as exc:
             raise EditionsError(f"style '{self.style.name}' has no template '{exc.name}'") from None
 
-    def _page(self, uid: str, name: str | None, context: dict[str, Any], label_key: str) -> _Document:
+    def _page(self, uid: str, name: str, context: dict[str, Any], label_key: str) -> _Document:
         properties = ("nav",) if uid == "toc" else ()
         title = i18n.label(label_key, self.lang)
-        return self._render(uid, name or "", f"epub/{uid}.xhtml", context, title, properties=properties)
+        return self._render(uid, name, f"epub/{uid}.xhtml", context, title, properties=properties)
 
     def _render(
         self,

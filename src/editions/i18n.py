@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Cover",
         "start": "Start of the text",
         "scan_to_open": "Scan to open the original",
+        "source_not_recorded": "Source not recorded",
     },
     "fr": {
         "and": "et",
@@ -52,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Couverture",
         "start": "Début du texte",
         "scan_to_open": "Scanner pour ouvrir l’original",
+        "source_not_recorded": "Source non indiquée",
     },
     "de": {
         "and": "und",
@@ -71,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Umschlag",
         "start": "Textanfang",
         "scan_to_open": "Scannen, um das Original zu öffnen",
+        "source_not_recorded": "Quelle nicht angegeben",
     },
     "es": {
         "and": "y",
@@ -90,6 +93,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Cubierta",
         "start": "Inicio del texto",
         "scan_to_open": "Escanee para abrir el original",
+        "source_not_recorded": "Fuente no indicada",
     },
     "ru": {
         "and": "и",
@@ -109,6 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Обложка",
         "start": "Начало текста",
         "scan_to_open": "Отсканируйте, чтобы открыть оригинал",
+        "source_not_recorded": "Источник не указан",
     },
     "uk": {
         "and": "і",
@@ -128,6 +133,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Обкладинка",
         "start": "Початок тексту",
         "scan_to_open": "Скануйте, щоб відкрити оригінал",
+        "source_not_recorded": "Джерело не вказано",
     },
     "it": {
         "and": "e",
@@ -147,6 +153,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Copertina",
         "start": "Inizio del testo",
         "scan_to_open": "Scansiona per aprire l’originale",
+        "source_not_recorded": "Fonte non indicata",
     },
     "pt": {
         "and": "e",
@@ -166,6 +173,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Capa",
         "start": "Início do texto",
         "scan_to_open": "Digitalize para abrir o original",
+        "source_not_recorded": "Fonte não indicada",
     },
     "el": {
         "and": "και",
@@ -185,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cover": "Εξώφυλλο",
         "start": "Αρχή του κειμένου",
         "scan_to_open": "Σαρώστε για να ανοίξετε το πρωτότυπο",
+        "source_not_recorded": "Η πηγή δεν αναφέρεται",
     },
 }
 
