@@ -132,3 +132,17 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
         load_edition([tmp_path / "nope"])
     with pytest.raises(EditionsError, match="no articles"):
         load_edition([tmp_path])
+
+
+def test_require_sources(tmp_path: Path) -> None:
+    (tmp_path / "first.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    path = tmp_path / "edition.toml"
+    path.write_text('title = "T"\nrequire_sources = true\n', encoding="utf-8")
+    assert load_edition([path]).require_sources is True
+    path.write_text('title = "T"\n', encoding="utf-8")
+    assert load_edition([path]).require_sources is False
+    path.write_text('title = "T"\n\nrequire_sources = 1\n', encoding="utf-8")
+    with pytest.raises(EditionsError) as info:
+        load_edition([path])
+    assert info.value.message == "'require_sources' must be true or false, not 1"
+    assert (Path(info.value.path), info.value.line) == (path, 3)

@@ -40,6 +40,10 @@ WORDS = [
 ]
 
 
+#: The smallest article that builds without a warning (an article without a source gets one).
+ARTICLE = "---\npublication: The Bulletin\n---\n# A\n\nText.\n"
+
+
 def _para(rng: random.Random, words: int = 90) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
@@ -89,7 +93,7 @@ def _unreadable(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _manifest(d: Path, text: str, *files: str) -> list[str]:
     for name in files:
-        _write(d / name, f"# {name}\n\nText.\n")
+        _write(d / name, f"---\npublication: The Bulletin\n---\n# {name}\n\nText.\n")
     _write(d / "edition.toml", text)
     return [str(d)]
 
@@ -208,21 +212,19 @@ ERRORS: dict[str, tuple[Callable[[Path, pytest.MonkeyPatch], list[str]], str]] =
         "a.docs: unknown article format '.docs'",
     ),
     "unknown style": (
-        lambda d, m: [str(_write(d / "a.md", "# A\n\nText.\n")), "--style", "nope"],
+        lambda d, m: [str(_write(d / "a.md", ARTICLE)), "--style", "nope"],
         "unknown style 'nope'",
     ),
     "output is a folder": (
-        lambda d, m: [str(_write(d / "a.md", "# A\n\nText.\n")), "-o", str((d / "o").mkdir() or d / "o")],
+        lambda d, m: [str(_write(d / "a.md", ARTICLE)), "-o", str((d / "o").mkdir() or d / "o")],
         "o: is a folder",
     ),
     "output under a file": (
-        lambda d, m: [str(_write(d / "a.md", "# A\n\nText.\n")), "-o", str(_write(d / "f", "x") / "o.out")],
+        lambda d, m: [str(_write(d / "a.md", ARTICLE)), "-o", str(_write(d / "f", "x") / "o.out")],
         "o.out: cannot write here",
     ),
     "bad SOURCE_DATE_EPOCH": (
-        lambda d, m: (
-            m.setenv("SOURCE_DATE_EPOCH", "yesterday") or [str(_write(d / "a.md", "# A\n\nText.\n"))]
-        ),
+        lambda d, m: m.setenv("SOURCE_DATE_EPOCH", "yesterday") or [str(_write(d / "a.md", ARTICLE))],
         "SOURCE_DATE_EPOCH must be a whole number of seconds, not 'yesterday'",
     ),
 }
@@ -290,7 +292,7 @@ def test_debug_shows_the_traceback_of_a_user_error(
 
 
 def test_paper_size_and_imposition_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    article = _write(tmp_path / "a.md", "# A\n\nText.\n")
+    article = _write(tmp_path / "a.md", ARTICLE)
     for extra, expected in (
         (["--paper", "B9"], "unknown paper size 'B9'"),
         (["--paper", "5x5mm"], "paper size '5x5mm' out of range"),
@@ -379,7 +381,7 @@ def test_a_failed_write_keeps_the_previous_output(
     command: str,
     extra: list[str],
 ) -> None:
-    article = _write(tmp_path / "in" / "a.md", "# A\n\nSome text.\n")
+    article = _write(tmp_path / "in" / "a.md", ARTICLE)
     out = _write(tmp_path / "out" / f"a{SUFFIX[command]}", b"the previous output")
     monkeypatch.setattr(os, "fsync", _no_space)
     status, _, err = _run(command, [str(article), "-o", str(out), *extra], capsys)

@@ -728,7 +728,7 @@ def test_templates_run_sandboxed(tmp_path: Path, capsys: pytest.CaptureFixture[s
     (tmp_path / "templates" / "edition.html").write_text(
         "{{ edition.title.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
     )
-    (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("---\npublication: The Bulletin\n---\n# A\n\nText.\n", encoding="utf-8")
     assert make_html_main([str(tmp_path / "a.md"), "-o", str(tmp_path / "o.html")]) == 2
     err = capsys.readouterr().err
     assert "template error" in err and err.count("\n") == 1

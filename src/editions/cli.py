@@ -55,7 +55,15 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
         action="store_true",
         help="fetch http(s) images that articles reference (public addresses only; off by default)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument(
+        "--require-sources",
+        action=argparse.BooleanOptionalAction,
+        help="stop with an error when an article has no source (no publication or URL) instead of "
+        "warning (default: edition.toml's require_sources, else warn)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only warnings and errors (not the files written)"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
     return parser
@@ -122,7 +130,13 @@ def make_html_main(argv: Sequence[str] | None = None) -> int:
 
     def action() -> Path:
         edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
-        return make_html(edition, args.output, style=args.style, allow_remote_images=args.allow_remote_images)
+        return make_html(
+            edition,
+            args.output,
+            style=args.style,
+            allow_remote_images=args.allow_remote_images,
+            require_sources=args.require_sources,
+        )
 
     return _run(parser.prog, args, action)
 
@@ -224,6 +238,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             cache=not args.no_cache,
             cache_dir=args.cache_dir,
+            require_sources=args.require_sources,
         )
         outputs = [result.path]
         if result.html_path:
@@ -269,6 +284,7 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
             style=args.style,
             embed_fonts=args.embed_fonts,
             allow_remote_images=args.allow_remote_images,
+            require_sources=args.require_sources,
         )
 
     return _run(parser.prog, args, action)
@@ -295,7 +311,7 @@ def import_main(argv: Sequence[str] | None = None) -> int:
         "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
     )
     parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
     args = parser.parse_args(argv)

@@ -6,7 +6,9 @@ each with a slug that is unique within the edition.
 
 ``edition.toml`` fields: ``title, subtitle, editor, publisher, date, lang, articles`` (an ordered
 list of files relative to the manifest; default: every article in the folder sorted by name),
-``rights, colophon, contact, style, cover, identifier, description``.
+``rights, colophon, contact, style, cover, identifier, description``, ``require_sources`` (true:
+stop with an error, rather than warn, when an article has no source recorded) and the ``[pdf]``
+table.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ MANIFEST_TEXT_FIELDS = (
     "title", "subtitle", "editor", "publisher", "rights", "colophon", "contact", "style", "identifier",
     "description",
 )  # fmt: skip
-MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "pdf"}
+MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "pdf", "require_sources"}
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
 PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
 
@@ -140,6 +142,7 @@ def build_edition(
         root=root,
         slug=slugify(title, max_length=60, word_boundary=True) or "edition",
         pdf=fields.get("pdf") or PdfSettings(),
+        require_sources=bool(fields.get("require_sources", False)),
     )
 
 
@@ -191,6 +194,15 @@ def read_manifest(path: Path) -> dict[str, Any]:
         fields["cover"] = _cover(path, data["cover"])
     if "pdf" in data:
         fields["pdf"] = _pdf_settings(data["pdf"], path)
+    if "require_sources" in data:
+        value = data["require_sources"]
+        if not isinstance(value, bool):
+            raise EditionsError(
+                f"'require_sources' must be true or false, not {value!r}",
+                path,
+                _line_of_key(path, "require_sources"),
+            )
+        fields["require_sources"] = value
     if "articles" in data:
         items = data["articles"]
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -282,7 +294,7 @@ def _line_of_key(path: Path, key: str) -> int | None:
 def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
     folder = path.parent
     if "articles" not in fields:
-        found = _folder_articles(folder)
+        found: list[Path | str] = [*_folder_articles(folder)]
         if not found:
             raise EditionsError("no articles beside this manifest", path)
         return found

@@ -45,6 +45,7 @@ from ebooklib import epub
 from markupsafe import Markup
 
 from . import __version__, i18n
+from .attribution import check_attribution
 from .errors import EditionsError
 from .html import Note, Section, default_output, environment, prepare_article
 from .model import Article, Edition, Source
@@ -96,6 +97,7 @@ def make_epub(
     style: Style | str | None = None,
     embed_fonts: bool = False,
     allow_remote_images: bool = False,
+    require_sources: bool | None = None,
 ) -> Path:
     """Write the EPUB 3 edition to ``out`` (default ``dist/<slug>.epub``) atomically and return its path.
 
@@ -103,7 +105,11 @@ def make_epub(
     ``embed_fonts`` packs the style's bundled fonts (unmodified, with their licences) and uses them;
     ``allow_remote_images`` lets articles' ``http(s)`` images be fetched and packed (see
     :mod:`editions.resources`, which decides which images every output may use).
+    Articles without a source, or with guessed ones, are warned about first; ``require_sources``
+    (default: the edition's setting) makes a missing source an error instead (see
+    :func:`~editions.attribution.check_attribution`).
     """
+    check_attribution(edition, require_sources=require_sources)
     target = Path(out) if out else default_output(edition, ".epub")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     return write_atomic(target, render_epub(edition, style=style, embed_fonts=embed_fonts, resources=loader))

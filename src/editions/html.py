@@ -31,6 +31,7 @@ import lxml.html
 from markupsafe import Markup
 
 from . import __version__, i18n
+from .attribution import check_attribution
 from .errors import EditionsError
 from .model import Article, Edition
 from .resources import ResourceLoader, ResourcePolicy
@@ -292,12 +293,17 @@ def make_html(
     *,
     style: str | None = None,
     allow_remote_images: bool = False,
+    require_sources: bool | None = None,
 ) -> Path:
     """Write the screen HTML edition to ``out`` (default ``dist/<slug>.html``) and return its path.
 
     The file is self-contained: images are embedded (see :mod:`editions.resources`);
     ``allow_remote_images`` lets articles' ``http(s)`` images be fetched and embedded too.
+    Articles without a source, or with guessed ones, are warned about first; ``require_sources``
+    (default: the edition's setting) makes a missing source an error instead (see
+    :func:`~editions.attribution.check_attribution`).
     """
+    check_attribution(edition, require_sources=require_sources)
     target = Path(out) if out else default_output(edition, ".html")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     return write_atomic(target, render_html(edition, style=style, medium="screen", resources=loader))

@@ -127,6 +127,8 @@ class Edition:
     ``root`` is the folder resources (images, the cover) may be read from.
     ``identifier`` is an explicit ``urn:uuid:…`` or other identifier from ``edition.toml``;
     when ``None`` the EPUB stage derives a stable one from the edition's content.
+    ``require_sources`` makes the builds stop with an error, rather than warn, when an article
+    has no source recorded (see :func:`editions.attribution.check_attribution`).
     """
 
     title: str
@@ -146,6 +148,7 @@ class Edition:
     root: Path | None = None
     slug: str = "edition"
     pdf: PdfSettings = PdfSettings()
+    require_sources: bool = False
 
     def replace(self, **changes: object) -> Edition:
         """Return a copy with some fields changed."""

@@ -47,6 +47,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import weasyfix
+from .attribution import check_attribution
 from .errors import EditionsError
 from .html import default_output, render_html
 from .model import Edition
@@ -584,6 +585,7 @@ def make_pdf(
     cache_dir: str | Path | None = None,
     parallel: bool | None = None,
     allow_remote_images: bool = False,
+    require_sources: bool | None = None,
 ) -> PdfResult:
     """Write the edition as a print-ready PDF (see the module docstring) and say where and how long.
 
@@ -594,7 +596,10 @@ def make_pdf(
     whole document at once. Either way the book is the same. ``allow_remote_images`` lets articles'
     ``http(s)`` images be fetched and embedded (see :mod:`editions.resources`). ``paper``,
     ``font_size`` and ``open_right`` left as ``None`` come from the edition's ``[pdf]`` settings,
-    else the defaults (A5, the paper's body size, no).
+    else the defaults (A5, the paper's body size, no). Articles without a source, or with guessed
+    ones, are warned about first; ``require_sources`` (default: the edition's setting) makes a
+    missing source an error instead (see :func:`~editions.attribution.check_attribution`), once the
+    options and the edition's length are known to be fine.
     """
     report = _Reporter(progress)
     paper, font_size, open_right = print_options(edition, paper, font_size, open_right)
@@ -606,6 +611,7 @@ def make_pdf(
         raise EditionsError(f"--jobs must be 1 or more, not {jobs}")
     in_parts = parallel if parallel is not None else len(edition.articles) >= PARALLEL_MIN_ARTICLES
     check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
+    check_attribution(edition, require_sources=require_sources)
     report(f"rendering {len(edition.articles)} article(s)…")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     folder = (Path(cache_dir) if cache_dir else _default_cache_dir()) if cache and in_parts else None
