@@ -45,6 +45,7 @@ def read(text: str, path: Path) -> Draft:
     dayfirst = lang.split("-")[0] not in _DAY_FIRST_NOT
     found = Found(subtitle_given=bool(fields.get("subtitle")))
 
+    all_units = _mail_header(all_units, found, dayfirst)
     tail = Found()
     end = read_footer(all_units, tail, dayfirst)
     head = all_units[:end]
@@ -101,6 +102,59 @@ def _credit_in_standfirst(found: Found) -> None:
     if names:
         line = found.evidence["subtitle"].line if "subtitle" in found.evidence else None
         found.put("authors", names, line, False, "the credit that opens the standfirst")
+
+
+_MAIL_FIELD = re.compile(
+    r"(?P<key>subject|betreff|objet|asunto|oggetto|assunto|тема|from|von|de|da|от|date|datum|fecha|data|дата|"
+    r"to|an|à|para|a|кому|cc|sent|gesendet|envoyé|enviado)\s*:\s*(?P<value>\S.*)",
+    re.IGNORECASE,
+)
+_MAIL_KEYS = {
+    "title": {"subject", "betreff", "objet", "asunto", "oggetto", "assunto", "тема"},
+    "from": {"from", "von", "de", "da", "от"},
+    "date": {"date", "datum", "fecha", "data", "дата", "sent", "gesendet", "envoyé", "enviado"},
+}
+
+
+def _mail_header(all_units: list[Unit], found: Found, dayfirst: bool) -> list[Unit]:
+    """An e-mail's header lines ("Subject:", "From:", "Date:") at the top: its title, author and
+    date, taken off the text."""
+    taken = 0
+    fields: dict[str, tuple[int, str]] = {}
+    for unit in all_units[:8]:
+        match = _MAIL_FIELD.fullmatch(unit.text)
+        if not match or len(unit.text) > 200:
+            break
+        key = norm_word(match.group("key"))
+        for name, keys in _MAIL_KEYS.items():
+            if key in {norm_word(k) for k in keys}:
+                fields.setdefault(name, (unit.no, match.group("value").strip()))
+        taken += 1
+    if "title" not in fields:
+        return all_units
+    no, subject = fields["title"]
+    found.put(
+        "title",
+        f.plain(re.sub(r"^(?:re|fwd?|aw|tr)\s*:\s*", "", subject, flags=re.I)),
+        no,
+        True,
+        "the e-mail's subject",
+    )
+    if "from" in fields:
+        no, sender = fields["from"]
+        names = parse_byline(re.sub(r"<[^>]*>|\S+@\S+", "", sender).strip(" \"'"), bare=True)
+        if names:
+            found.put("authors", names, no, True, "the e-mail's sender")
+    if "date" in fields:
+        from ...dates import split_dateline
+
+        no, value = fields["date"]
+        dated = split_dateline(value, dayfirst)
+        if dated:
+            found.put("date", dated.date, no, True, "the e-mail's date")
+    for unit in all_units[:taken]:
+        found.dropped.append((unit.no, unit.text))
+    return all_units[taken:]
 
 
 def _language(all_units: list[Unit]) -> str:

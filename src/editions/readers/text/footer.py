@@ -40,6 +40,7 @@ def read_footer(units: list[Unit], found: Found, dayfirst: bool) -> int:
     edges = units[:HEADER_UNITS] + units[max(HEADER_UNITS, len(units) - FOOTER_UNITS) :]
     names = site_names([u.text for u in edges if kind_of(u.text, dayfirst) in {"appeal", "promo", "login"}])
     floor = max(1, len(units) - FOOTER_UNITS)
+    box: set[int] = set()  # lines of an appeal box: a line right above one may belong to it
     while end > floor:
         unit = units[end - 1]
         text = unit.text
@@ -47,14 +48,16 @@ def read_footer(units: list[Unit], found: Found, dayfirst: bool) -> int:
         after = units[end:]
         if kind in FURNITURE or kind in {"translator", "note"}:
             _take_footer_item(unit, kind, found, dayfirst)
+            if kind in {"appeal", "login", "button", "amount"}:
+                box.add(unit.no)
         elif kind in {"date", "partial"} or _closing_dateline(text, dayfirst):
             date = parse_dateline(text, dayfirst) or date_in(text, dayfirst)
             if date and found.put("date", date, unit.no, True, "a date line closes the text"):
                 pass
             found.dropped.append((unit.no, text))
         elif kind == "byline" or (ATTRIBUTION.match(text) and byline_names(text)):
-            names = byline_names(text) or ()
-            author_or_org(names, unit.no, found, "an author's credit closes the text", sure=True)
+            credited = byline_names(text) or ()
+            author_or_org(credited, unit.no, found, "an author's credit closes the text", sure=True)
             found.dropped.append((unit.no, text))
         elif _signature(unit, after):
             people = bare_name(unit)
@@ -64,8 +67,9 @@ def read_footer(units: list[Unit], found: Found, dayfirst: bool) -> int:
             elif people:
                 found.put("authors", people, unit.no, False, "a name signs the text")
             found.dropped.append((unit.no, text))
-        elif after and _box_part(unit, after, found, dayfirst, names):
+        elif after and after[0].no in box and _box_part(unit, names):
             found.promos.append((unit.no, f.plain(text)))
+            box.add(unit.no)
         else:
             break
         end -= 1
@@ -145,15 +149,9 @@ def _signature(unit: Unit, after: list[Unit]) -> bool:
     return all(_signature(u, []) or kind_of(u.text, False) in FURNITURE for u in after[:3]) or not after
 
 
-def _box_part(unit: Unit, after: list[Unit], found: Found, dayfirst: bool, names: list[str]) -> bool:
-    """A line of a promo box: its heading, or a paragraph about the site, right above furniture."""
-    next_kind = kind_of(after[0].text, dayfirst)
-    if next_kind not in {"appeal", "promo", "login"} and not (
-        found.promos and found.promos[-1][0] == after[0].no
-    ):
-        return False
-    if next_kind not in PROMO_KINDS and not found.promos:
-        return False
+def _box_part(unit: Unit, names: list[str]) -> bool:
+    """A line of an appeal box, right above another: its heading, a line with an appeal word, or a
+    paragraph about the site (one that names it)."""
     if f.appeal_hits(unit.text) >= 1:
         return True
     if any(name.casefold() in unit.text.casefold() for name in names):

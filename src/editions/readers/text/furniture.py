@@ -238,7 +238,7 @@ _LOGIN = re.compile(
     r"se connecter|inscri\w+|iniciar sesión|regístrate|entrar|войти|зарегистр\w+)\b|"
     r"\bto (?:read|continue reading) (?:the|this) (?:full|whole|rest)|\bper leggere\b|"
     r"pour lire la suite|um weiterzulesen|para seguir leyendo|nur mit\b.{0,30}\blesbar|"
-    r"\bread the (?:full|whole) (?:article|story)",
+    r"\bread the (?:full|whole) (?:article|story)|(?:type|enter) your e-?mail|your e-?mail address",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"(?:[-*•◦▪‣]\s*)?(?:[$€£¥₹]\s?\d[\d.,]*|\d[\d.,]*\s?(?:[$€£¥₹]|eur|usd|gbp)\b)", re.I)
@@ -387,8 +387,15 @@ def is_amount(line: str) -> bool:
 
 
 def is_arrow_link(line: str) -> bool:
-    """A link to another page written with an arrow ("« Back to News", "Next post →")."""
-    return len(line.split()) <= 15 and bool(_ARROW_LINK.match(line))
+    """A link to another page written with an arrow ("« Back to News", "Next post →"); a guillemet
+    counts as an arrow only when it opens no quotation (no closing one on the line)."""
+    if len(line.split()) > 15 or not _ARROW_LINK.match(line):
+        return False
+    if line[0] in "«‹":
+        return "»" not in line and "›" not in line and len(line.split()) <= 8
+    if line[-1] in "»›":
+        return "«" not in line and "‹" not in line and len(line.split()) <= 8
+    return True
 
 
 def is_nav(line: str) -> bool:

@@ -501,6 +501,9 @@ def _read_header_lines(
             if kind == "text" and title is not None and caption_like(unit, units, index):
                 found.dropped.append((unit.no, text))
                 continue
+            if kind == "text" and text.endswith((",", ":")) and index == body - 1:
+                found.leading.append(unit)  # "Dear members,": the text's salutation
+                continue
             masthead.append(index)
             found.dropped.append((unit.no, text))
         elif kind == "text":
@@ -550,6 +553,8 @@ def _choose_publication(units: list[Unit], kinds: list[str], masthead: list[int]
             continue
         if index > 0 and kinds[index - 1] == "tagline":
             continue  # "the Paper of / The League of …": the organisation the paper belongs to
+        if index > 0 and not units[index].gap and units[index - 1].words == 1:
+            continue  # "Opinion / Workers' rights": a section under a section label
         name = _masthead_name(text)
         if name:
             found.put(
