@@ -67,7 +67,11 @@ def read_footer(units: list[Unit], found: Found, dayfirst: bool) -> int:
             elif people:
                 found.put("authors", people, unit.no, False, "a name signs the text")
             found.dropped.append((unit.no, text))
-        elif after and after[0].no in box and _box_part(unit, names):
+        elif (
+            after
+            and after[0].no in box
+            and _box_part(unit, names + site_names([unit.text] + [u.text for u in after[:4]]))
+        ):
             found.promos.append((unit.no, f.plain(text)))
             box.add(unit.no)
         else:

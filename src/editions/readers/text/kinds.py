@@ -267,7 +267,7 @@ def label_shaped(unit: Unit) -> bool:
     if not 1 <= len(words) <= 4 or f.ends_closed(text) or text.endswith(("?", "!")):
         return False
     letters = [ch for ch in text if ch.isalpha()]
-    if letters and all(not ch.islower() for ch in letters):
+    if letters and all(ch.isupper() for ch in letters):
         return True
     return all(w[0].isupper() or not w[0].isalpha() for w in words)
 
@@ -279,7 +279,7 @@ def kicker_shaped(unit: Unit) -> bool:
     if not 1 <= len(words) <= 4 or f.ends_closed(text):
         return False
     letters = [ch for ch in text if ch.isalpha()]
-    return len(words) == 1 or (bool(letters) and all(not ch.islower() for ch in letters))
+    return len(words) == 1 or (bool(letters) and all(ch.isupper() for ch in letters))
 
 
 _DETERMINERS = frozenset(
