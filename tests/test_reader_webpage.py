@@ -68,7 +68,7 @@ def test_wordpress_page_metadata_from_json_ld() -> None:
     assert article.title == "Why the night shift walked out"  # JSON-LD headline, not og:title
     assert article.authors == ("Maria Okafor", "Tom Reyes")  # JSON-LD Persons, not <meta name=author>
     assert article.date == dt.date(2024, 3, 2)  # datePublished, not article:published_time
-    assert article.source.publication == "The Workers' Dispatch"
+    assert article.source.publication == "The Workers’ Dispatch"  # typeset like every printed field
     assert article.source.url == "https://dispatch.example.org/2024/03/why-the-night-shift-walked-out/"
     assert article.lang == "en-GB"
 
@@ -216,7 +216,7 @@ def test_wordpress_page_with_a_category_kicker_and_read_more_links() -> None:
     article = read_article(WEB / "wordpress-kicker.html")
     assert article.title == "Rent strike enters its third month"
     assert article.subtitle is None
-    assert article.authors == ("Jo O'Neill",)
+    assert article.authors == ("Jo O’Neill",)
     assert first_paragraph(article.body_html).startswith("Tenants at Riverside Court have now withheld")
     assert headings(article.body_html) == [
         (2, "How the strike started"),
