@@ -273,6 +273,15 @@ def test_header_shapes(tmp_path: Path, header: str, subtitle: str | None) -> Non
     assert headings(article.body_html) == []
 
 
+def test_a_subheading_in_the_text_is_not_the_standfirst(tmp_path: Path) -> None:
+    """Some sites name their section headings "subhead": in the text, that is what they are."""
+    body = "<p>By Ana Ruiz</p><p>Members met.</p><p class='subhead'>What comes next</p>"
+    article = read_article(write(tmp_path, page(body=body)))
+    assert article.subtitle is None
+    assert first_paragraph(article.body_html) == "Members met."
+    assert "What comes next" in text_of(article.body_html)
+
+
 def test_a_heading_worded_as_the_title_is_not_a_section(tmp_path: Path) -> None:
     body = f"<p>{PARAGRAPHS[0]}</p><h3>Branch votes for a ballot</h3><p>{PARAGRAPHS[1]}</p><h3>Next</h3>"
     article = read_article(write(tmp_path, page(body=body, paragraphs=PARAGRAPHS[2:])))

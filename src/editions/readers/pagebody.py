@@ -13,8 +13,8 @@ all, some or none of that header at the top of the body, so the header is read t
 * from the page's markup (:func:`page_header`): the standfirst is the block that ``<hgroup>``
   puts under the title, or a block marked as one by its class (``standfirst``, ``dek``,
   ``subtitle``, ``strapline``, ``chapo`` …; ``intro``, ``lead``, ``summary`` … only inside the
-  title's ``<header>``), or a short block set between the title and the byline or dateline; the
-  kicker is the short text right above the title;
+  title's ``<header>``) before the text starts, or a short block set between the title and the
+  byline or dateline; the kicker is the short text right above the title;
 * from the top of the body (:func:`tidy_body`): blocks above the title heading are the kicker (when
   all are short), the title heading goes (it is printed from the metadata), and then, until the
   first block of text, bylines, datelines, a line of the authors' names, the standfirst found in
@@ -39,11 +39,11 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TEXT_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "address", "time", "header"})
 _CONTAINERS = frozenset({"div", "section", "header", "hgroup", "article", "main", "span", "a", "time"})
 _STRONG_HINTS = frozenset(
-    {"standfirst", "dek", "deck", "subtitle", "subheadline", "subhead", "strapline", "strap", "chapo",
-     "chapeau", "sapo"}
+    {"standfirst", "dek", "deck", "subtitle", "subheadline", "strapline", "strap", "chapo", "chapeau",
+     "sapo"}
 )  # fmt: skip
-_WEAK_HINTS = frozenset(
-    {"intro", "lead", "lede", "summary", "excerpt", "teaser", "abstract", "description", "desc"}
+_WEAK_HINTS = frozenset(  # also the names of parts of the text on some sites: only in the header
+    {"intro", "lead", "lede", "summary", "excerpt", "teaser", "abstract", "description", "desc", "subhead"}
 )
 _NOT_TEXT_HINTS = frozenset({"image", "img", "photo", "media", "figure", "video", "caption", "author"})
 _META_HINTS = ("byline", "author", "dateline", "posted", "published", "entry-date", "entry-meta", "timestamp")
@@ -244,6 +244,8 @@ def _standfirst(
             continue
         if words & _STRONG_HINTS or (inside and words & _WEAK_HINTS):
             return text, True
+        if not inside:
+            break  # plain text outside the title's header: the article has started
     # By position: the first block under the title, when a byline or dateline follows it.
     texts = [(e, t) for e, t in following if not _is_meta_element(e, t)]
     if len(following) >= 2 and texts and following[0] == texts[0]:
