@@ -57,7 +57,8 @@ def write_article(folder: Path, lang: str) -> Path:
     if lang == "en":
         path = folder / "workers.txt"
         path.write_text(
-            f"{PUBLICATION}\n\n{TITLE}\n\nBy {AUTHOR}\nJanuary 9, 2023\n\n{body}", encoding="utf-8"
+            f"{PUBLICATION}\nHome | News | About\n\n{TITLE}\n\nBy {AUTHOR}\nJanuary 9, 2023\n\n{body}",
+            encoding="utf-8",
         )
         return path
     front = (

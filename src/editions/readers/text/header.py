@@ -555,7 +555,8 @@ def _choose_publication(units: list[Unit], kinds: list[str], masthead: list[int]
             continue  # "the Paper of / The League of …": the organisation the paper belongs to
         if index > 0 and not units[index].gap and units[index - 1].words == 1:
             continue  # "Opinion / Workers' rights": a section under a section label
-        name = _masthead_name(text)
+        with_menu = index + 1 < len(kinds) and kinds[index + 1] in {"nav", "tagline"}
+        name = _masthead_name(text, single=with_menu)
         if name:
             found.put(
                 "publication",
@@ -567,12 +568,13 @@ def _choose_publication(units: list[Unit], kinds: list[str], masthead: list[int]
             return
 
 
-def _masthead_name(text: str) -> str | None:
+def _masthead_name(text: str, *, single: bool = False) -> str | None:
     """The publication a masthead line names: the line itself when it is a name, else the words
     before a sentence's verb ("Die linke Rundschau gehört 3104 Lesern" gives "Die linke Rundschau")."""
     words = text.split()
-    if len(words) == 1:
-        return None  # a single word above the text is a section label or a place more often than a name
+    if len(words) == 1 and not single:
+        return None  # a single word above the title is a section label more often than a name, unless
+        # a menu or a tagline follows it
     if len(words) <= 6 and not any(ch.isdigit() for ch in text) and not f.ends_closed(text):
         if not words[0][0].islower():
             return f.plain(text)
