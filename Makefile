@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: demo test lint golden bench install clean
+.PHONY: demo test lint golden bench bench-fidelity install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,8 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The reading benchmark on a labelled corpus of copied pages: make bench-fidelity CORPUS=path/to/corpus
+bench-fidelity: $(STAMP)
+	@test -n "$(CORPUS)" || { echo "usage: make bench-fidelity CORPUS=path/to/corpus (NAME.txt + NAME.json, score.py)"; exit 2; }
+	$(BIN)/python bench/fidelity.py "$(CORPUS)" --editions "$(BIN)/editions"

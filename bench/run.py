@@ -404,9 +404,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"N = {n}…", file=sys.stderr, flush=True)
         results.append(bench_size(n, args.words, args.work, args.repeat, args.jobs))
         text = report(results, started, args)
-        args.out.write_text(text, encoding="utf-8")
+        args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
     print(text)
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """Sections other benchmarks keep in the same report (``bench/fidelity.py``'s), between markers."""
+    if not path.exists():
+        return ""
+    old = path.read_text(encoding="utf-8")
+    start = old.find("<!-- fidelity -->")
+    return "\n" + old[start:] if start >= 0 else ""
 
 
 if __name__ == "__main__":

@@ -339,3 +339,25 @@ def test_an_unsure_language_is_left_out(tmp_path: Path) -> None:
     assert "lang" not in front_of(written)
     [written] = import_articles([source], tmp_path / "out2", lang="fr")
     assert front_of(written)["lang"] == "fr"
+
+
+def test_import_marks_guessed_fields_and_lists_what_it_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "appeal.txt"
+    source.write_text(
+        "Keep The Depot Gazette independent: give The Depot Gazette a gift today!\n\n"
+        "Depot drivers stop work\n\n"
+        "Drivers at the northern depot stopped work at dawn on Monday, saying the new rosters leave them "
+        "with less than nine hours between shifts.\n\n"
+        "The company has not replied to the letter The Depot Gazette published last week.\n\n"
+        "Share this:\nFacebook | Twitter | Email\n",
+        encoding="utf-8",
+    )
+    [written] = import_articles([source], tmp_path / "out")
+    text = written.read_text(encoding="utf-8")
+    front = text.split("---")[1]
+    assert re.search(r"^title: Depot drivers stop work  # guessed \(line 3: .+\); check it$", front, re.M)
+    assert re.search(r"^publication: The Depot Gazette  # guessed \(line 1: .+\); check it$", front, re.M)
+    assert "#   lines 9-10: Share this: / Facebook | Twitter | Email" in front
+    # the comments are YAML comments: reading the file back gives the same fields
+    article = read_article(written)
+    assert article.title == "Depot drivers stop work" and article.source.publication == "The Depot Gazette"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
+import lxml.html
 import pytest
+from lxml import etree
 
 from editions import EditionsError, load_edition, read_article
 from editions.readers import read_draft
@@ -65,7 +68,7 @@ def test_wordpress_page_metadata_from_json_ld() -> None:
     assert article.title == "Why the night shift walked out"  # JSON-LD headline, not og:title
     assert article.authors == ("Maria Okafor", "Tom Reyes")  # JSON-LD Persons, not <meta name=author>
     assert article.date == dt.date(2024, 3, 2)  # datePublished, not article:published_time
-    assert article.source.publication == "The Workers' Dispatch"
+    assert article.source.publication == "The Workers’ Dispatch"  # typeset like every printed field
     assert article.source.url == "https://dispatch.example.org/2024/03/why-the-night-shift-walked-out/"
     assert article.lang == "en-GB"
 
@@ -151,6 +154,213 @@ def test_french_page() -> None:
         "Mentions légales",
     ):
         assert chrome not in text
+
+
+# --- the article's header and sections ---------------------------------------------------------
+
+
+def headings(body_html: str) -> list[tuple[int, str]]:
+    """(level, text) of every heading in an article body, in order."""
+    root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    return [(int(h.tag[1]), " ".join(h.text_content().split())) for h in root.iter(*HEADING_TAGS)]
+
+
+def first_paragraph(body_html: str) -> str:
+    """The text of the body's first block that is not a figure."""
+    root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    block = next(b for b in root if b.tag != "figure")
+    return " ".join(block.text_content().split())
+
+
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def test_news_page_header_kept_in_the_body_is_taken_out() -> None:
+    """Kicker, title, standfirst, byline and dateline set one after the other above the text."""
+    article = read_article(WEB / "news-flat.html")
+    assert article.title == "Nurses vote to strike over staffing"
+    assert article.subtitle == "Ballot result follows a year of failed talks on safe staffing levels."
+    assert article.authors == ("Helen Marsh",)
+    assert article.date == dt.date(2024, 2, 3)
+    assert first_paragraph(article.body_html).startswith("Nurses at the city’s two largest hospitals")
+    # h3 sections and an h4 subsection under an h1 title: the article's own top level is h2.
+    assert headings(article.body_html) == [(2, "Why now"), (3, "The numbers"), (2, "What the hospital says")]
+    text = text_of(article.body_html)
+    for furniture in ("Industrial action", "By Helen Marsh", "February 3, 2024", "Ballot result",
+                      "Read more", "Safe staffing, explained", "Junior doctors", "Paramedics"):  # fmt: skip
+        assert furniture not in text
+    assert text.rstrip().endswith("keep patients safe during any action.")
+
+
+def test_news_page_with_an_article_header_element() -> None:
+    """A header the extraction leaves out still gives the standfirst."""
+    article = read_article(WEB / "news-header.html")
+    assert article.title == "Dockers refuse to load arms shipment"
+    assert article.subtitle == (
+        "Port workers in three cities said they would not handle cargo bound for the war zone."
+    )
+    assert article.authors == ("Rosa Lind", "Sam Okoye")
+    assert first_paragraph(article.body_html).startswith("Dock workers in three port cities")
+    assert headings(article.body_html) == [
+        (2, "A tradition revived"),
+        (2, "The employers respond"),
+        (3, "What happens next"),
+    ]
+    text = text_of(article.body_html)
+    for furniture in ("Labour", "Port workers in three cities", "Rosa Lind", "14 May 2024", "Read more",
+                      "Port strike ends", "Most read", "Arms trade"):  # fmt: skip
+        assert furniture not in text
+
+
+def test_wordpress_page_with_a_category_kicker_and_read_more_links() -> None:
+    article = read_article(WEB / "wordpress-kicker.html")
+    assert article.title == "Rent strike enters its third month"
+    assert article.subtitle is None
+    assert article.authors == ("Jo O’Neill",)
+    assert first_paragraph(article.body_html).startswith("Tenants at Riverside Court have now withheld")
+    assert headings(article.body_html) == [
+        (2, "How the strike started"),
+        (3, "The first meeting"),
+        (2, "What comes next"),
+    ]
+    text = text_of(article.body_html)
+    for furniture in ("Campaigns", "January 22, 2024", "Read more", "Riverside tenants demand lift repairs",
+                      "What is a rent strike?", "Know your rights"):  # fmt: skip
+        assert furniture not in text
+    assert "Letters to the landlord went unanswered." in text  # the paragraph after the related link
+
+
+def test_blog_page_whose_headings_are_h3() -> None:
+    """A blog template repeating the title as an h3 in the post, with h3 sections and h4 below them."""
+    article = read_article(WEB / "h3-headings.html")
+    assert article.title == "The long road to a contract"
+    assert article.authors == ("Deepa Rao",)
+    assert article.date == dt.date(2024, 3, 12)
+    assert first_paragraph(article.body_html).startswith("Delivery riders in the city have been organising")
+    assert headings(article.body_html) == [
+        (2, "From chat group to branch"),
+        (3, "The first action"),
+        (2, "Winning recognition"),
+    ]
+    assert "Archives" not in text_of(article.body_html)
+
+
+HEADER = "<h1>Branch votes for a ballot</h1>"
+
+
+@pytest.mark.parametrize(
+    ("header", "subtitle"),
+    [
+        ("<p class='kicker'>Union news</p>" + HEADER + "<p>By Ana Ruiz</p><p>June 5, 2022</p>", None),
+        ("<h2>Union news</h2>" + HEADER + "<p>Ana Ruiz</p><p>June 5, 2022</p>", None),
+        (HEADER + "<h2>Members at the depot backed action by a large majority.</h2><p>By Ana Ruiz</p>",
+         "Members at the depot backed action by a large majority."),
+        (HEADER + "<p>Members at the depot backed action by a large majority</p>"
+         "<p>By Ana Ruiz | June 5, 2022</p>", "Members at the depot backed action by a large majority"),
+        ("<header><hgroup>" + HEADER + "<p>Members back action</p></hgroup></header><p>By Ana Ruiz</p>",
+         "Members back action"),
+        ("<header>" + HEADER + "<p>By Ana Ruiz</p><div class='intro'><p>Members back action at the depot.</p>"
+         "</div></header>", "Members back action at the depot."),
+    ],
+)  # fmt: skip
+def test_header_shapes(tmp_path: Path, header: str, subtitle: str | None) -> None:
+    """Whatever the header holds and however it is marked, the body starts with the text."""
+    article = read_article(write(tmp_path, page(body=header).replace(HEADER, "", 1)))
+    assert article.title == "Branch votes for a ballot"
+    assert article.subtitle == subtitle
+    assert article.authors == ("Ana Ruiz",)
+    assert first_paragraph(article.body_html) == PARAGRAPHS[0].replace("employer's", "employer’s")
+    assert headings(article.body_html) == []
+
+
+def test_a_subheading_in_the_text_is_not_the_standfirst(tmp_path: Path) -> None:
+    """Some sites name their section headings "subhead": in the text, that is what they are."""
+    body = "<p>By Ana Ruiz</p><p>Members met.</p><p class='subhead'>What comes next</p>"
+    article = read_article(write(tmp_path, page(body=body)))
+    assert article.subtitle is None
+    assert first_paragraph(article.body_html) == "Members met."
+    assert "What comes next" in text_of(article.body_html)
+
+
+def test_a_heading_worded_as_the_title_is_not_a_section(tmp_path: Path) -> None:
+    body = f"<p>{PARAGRAPHS[0]}</p><h3>Branch votes for a ballot</h3><p>{PARAGRAPHS[1]}</p><h3>Next</h3>"
+    article = read_article(write(tmp_path, page(body=body, paragraphs=PARAGRAPHS[2:])))
+    assert headings(article.body_html) == [(2, "Next")]
+
+
+def test_a_short_first_paragraph_stays(tmp_path: Path) -> None:
+    """Only a block between the title and a byline is taken for a standfirst by its position."""
+    article = read_article(write(tmp_path, page(body="<p>It is on.</p>")))
+    assert article.subtitle is None
+    assert first_paragraph(article.body_html) == "It is on."
+
+
+def test_links_to_other_sites_are_not_related_links(tmp_path: Path) -> None:
+    body = '<p><strong>Source:</strong> <a href="https://stats.example.gov/report">the report</a></p>'
+    html = page('<link rel="canonical" href="https://branch.example.org/ballot">', body=body)
+    assert "the report" in text_of(read_article(write(tmp_path, html)).body_html)
+
+
+def test_url_article_is_tidied_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from editions import fetch
+    from editions.readers.url import read_url
+
+    def fake_fetch(url: str, **_: object) -> fetch.Response:
+        body = (WEB / "news-flat.html").read_bytes().replace(b'<link rel="canonical"', b"<link rel=x")
+        return fetch.Response(url, url, "text/html", "utf-8", body)
+
+    monkeypatch.setattr(fetch, "fetch", fake_fetch)
+    article = read_url("https://healthworkers.example.net/news/nurses-vote-to-strike")
+    assert article.subtitle == "Ballot result follows a year of failed talks on safe staffing levels."
+    assert first_paragraph(article.body_html).startswith("Nurses at the city’s two largest hospitals")
+    assert "Read more" not in text_of(article.body_html)
+    assert [text for _, text in headings(article.body_html)] == [
+        "Why now",
+        "The numbers",
+        "What the hospital says",
+    ]
+
+
+def test_sections_of_web_pages_are_the_epub_nav_and_the_pdf_outline(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from editions import make_epub, make_pdf
+
+    for name in ("news-flat.html", "h3-headings.html"):
+        shutil.copy(WEB / name, tmp_path / name)
+    edition = load_edition([tmp_path])
+    book = make_epub(edition, tmp_path / "out.epub")
+    with zipfile.ZipFile(book) as z:
+        nav = etree.fromstring(z.read("EPUB/text/toc.xhtml"))
+    ns = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+    (toc,) = nav.xpath("//x:nav[@epub:type='toc']", namespaces=ns)
+    entries = {
+        li.xpath("string(x:a)", namespaces=ns): li.xpath("x:ol/x:li/x:a/text()", namespaces=ns)
+        for li in toc.xpath("x:ol/x:li", namespaces=ns)
+    }
+    assert entries["Nurses vote to strike over staffing"] == ["Why now", "What the hospital says"]
+    assert entries["The long road to a contract"] == ["From chat group to branch", "Winning recognition"]
+
+    reader = PdfReader(make_pdf(edition, tmp_path / "out.pdf").path)
+    outline: list[tuple[int, str]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                outline.append((level, item.title))  # type: ignore[attr-defined]
+
+    walk(reader.outline, 1)
+    start = outline.index((1, "The long road to a contract"))  # articles in the order of their files
+    assert outline[start : start + 6] == [
+        (1, "The long road to a contract"),
+        (2, "From chat group to branch"),
+        (2, "Winning recognition"),
+        (1, "Nurses vote to strike over staffing"),
+        (2, "Why now"),
+        (2, "What the hospital says"),
+    ]
 
 
 # --- order of trust ----------------------------------------------------------------------------

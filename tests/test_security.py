@@ -405,14 +405,16 @@ def test_template_text_is_printed_as_written(corpus: Corpus, name: str) -> None:
 def test_front_matter_and_manifest_values_are_text(corpus: Corpus) -> None:
     (doc,) = _html_docs(corpus, "html")
     title = doc.find(".//title").text
-    assert title == "Hostile {{ 6 * 7 * 1000003 }} <script>alert('edition')</script>"
+    # Typeset like every printed field (curly quotes), and printed as text, never run.
+    assert title == "Hostile {{ 6 * 7 * 1000003 }} <script>alert(‘edition’)</script>"
     markdown = doc.get_element_by_id("markdown-6-7-1000003-script-alert-title-script")
     header = " ".join(markdown.find(".//header").text_content().split())
     assert "<img src=x onerror=alert(1)>" in header and "<b>Bold</b> Name" in header
     assert "javascript:" not in lxml.html.tostring(doc, encoding="unicode").split("<main>", 1)[0].lower()
     text = _text(corpus, "html")
     assert "Set in {{ 6 * 7 * 1000003 }} points." in text
-    assert "{{ ''.__class__.__mro__[1].__subclasses__() }}" in text
+    # Printed, not run (the note is typeset like all metadata, so its quotes are curly).
+    assert "{{ ‘‘.__class__.__mro__[1].__subclasses__() }}" in text and "<class" not in text
 
 
 def test_source_urls_must_be_web_urls(corpus: Corpus) -> None:

@@ -164,7 +164,7 @@ SPACES = [
     ("en", "5 mistakes", "5 mistakes"),
     ("en", "5 m", f"5{NBSP}m"),
     ("en", "5 m's", "5 m's".replace("'", "’")),
-    ("fr", "5 %", f"5{NBSP}%"),
+    ("fr", "5 %", f"5{NNBSP}%"),  # French: a narrow no-break space (below)
     ("fr", "10 €", f"10{NBSP}€"),
     ("ru", "в 1999 г.", f"в 1999{NBSP}г."),
     ("ru", "5 км", f"5{NBSP}км"),
@@ -205,6 +205,19 @@ FRENCH = [
     ("fr", "à 10:30", "à 10:30"),
     ("fr", 'Il a dit "oui"!', f"Il a dit «{NNBSP}oui{NNBSP}»{NNBSP}!"),
     ("fr-CH", "Ah!", f"Ah{NNBSP}!"),
+    # Percent and per mille: a narrow no-break space after the number, replacing any space or added
+    ("fr", "10 % des voix", f"10{NNBSP}% des voix"),
+    ("fr", "une hausse de 5,3% en 2023", f"une hausse de 5,3{NNBSP}% en 2023"),
+    ("fr", f"10{NBSP}%", f"10{NNBSP}%"),
+    ("fr", "10\u2009%", f"10{NNBSP}%"),
+    ("fr", "(75%)", f"(75{NNBSP}%)"),
+    ("fr", "2 ‰", f"2{NNBSP}‰"),
+    ("fr", "10 000 %", f"10{NNBSP}000{NNBSP}%"),
+    ("fr", "le signe % seul", "le signe % seul"),
+    ("fr", "printf %d et 10 %s", "printf %d et 10 %s"),
+    ("fr", "https://ex.fr/a%20b?q=10%", "https://ex.fr/a%20b?q=10%"),
+    ("en", "10%", "10%"),
+    ("de", "10 %", f"10{NBSP}%"),
     ("en", "Really ?", "Really ?"),
     ("de-CH", '"Grüezi"!', "«Grüezi»!"),
 ]
@@ -222,6 +235,39 @@ WHITESPACE = [
 @pytest.mark.parametrize(("lang", "text", "expected"), SPACES + FRENCH + WHITESPACE)
 def test_spaces(lang: str, text: str, expected: str) -> None:
     assert smarten_text(text, lang) == expected
+
+
+def test_french_percent_in_html_leaves_code_and_attributes_alone() -> None:
+    fragment = '<p>Taux : 10% <code>x = 10 %</code> <a href="/r?taux=10%25" title="10 %">50 %</a></p>'
+    assert smarten_html(fragment, "fr") == (
+        f"<p>Taux{NBSP}: 10{NNBSP}% <code>x = 10 %</code> "
+        f'<a href="/r?taux=10%25" title="10 %">50{NNBSP}%</a></p>'
+    )
+
+
+# --------------------------------------------------------------------------- metadata
+
+METADATA = [
+    # (language, what a front matter or a page gives, what every output prints)
+    ("en", "L'Humanité", "L’Humanité"),
+    ("fr", "L'Humanité", "L’Humanité"),
+    ("de", "L'Humanité", "L’Humanité"),
+    ("en", "Seán O'Brien", "Seán O’Brien"),
+    ("fr", "Seán O'Brien", "Seán O’Brien"),
+    ("de", "Seán O'Brien", "Seán O’Brien"),
+    ("en", '"Workers" -- united', f"“Workers”{WJ}{EM}united"),
+    ("fr", '"Workers" -- united', f"«{NNBSP}Workers{NNBSP}»{NBSP}{EN} united"),
+    ("de", '"Workers" -- united', f"„Workers“{NBSP}{EN} united"),
+    ("en", "The 'Red' Review...", "The ‘Red’ Review…"),
+    ("fr", "Grève : 90% des salariés", f"Grève{NBSP}: 90{NNBSP}% des salariés"),
+    ("en", "Workers' Weekly (1922-1927)", f"Workers’ Weekly (1922{EN}1927)"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), METADATA)
+def test_metadata_typography(lang: str, text: str, expected: str) -> None:
+    assert smarten_text(text, lang) == expected
+    assert smarten_text(expected, lang) == expected  # a field set twice (a title reused) stays put
 
 
 # --------------------------------------------------------------------------- URLs and e-mail addresses
@@ -434,7 +480,7 @@ def test_seed_masthead_quote_and_attribution() -> None:
 # --------------------------------------------------------------------------- idempotence
 
 IDEMPOTENT_TEXTS = [
-    text for _, text, _ in QUOTES + APOSTROPHES + DASHES + ELLIPSES + SPACES + FRENCH + WHITESPACE
+    text for _, text, _ in QUOTES + APOSTROPHES + DASHES + ELLIPSES + SPACES + FRENCH + WHITESPACE + METADATA
 ]
 LANGS = [
     "en",
@@ -469,7 +515,7 @@ def test_idempotent_on_the_tables(lang: str) -> None:
 _PIECES = [
     *"aAé1 2.,;:!?()-\"'«»“”„‘’‚\n",
     NBSP, NNBSP, WJ, EM, EN, "...", "--", " - ", " https://x.org/a--b ", "Dr. ", "J. ", "10 km", "1946-1954",
-    "'90s", "don't", "z. B. ", "1 000", " w ", "Москва",
+    "'90s", "don't", "z. B. ", "1 000", " w ", "Москва", "%", "10%", " % ", "5\u2009‰",
 ]  # fmt: skip
 _TAGS = [
     "<em>", "</em>", "<code>", "</code>", "<p>", "</p>", "<br>", '<a href="https://x.org/a--b">', "</a>",
@@ -511,7 +557,8 @@ PATHOLOGICAL = [
     " " * 50_000, (NBSP + " ") * 25_000, "-" * 50_000, "." * 50_000, "a" * 50_000, "1" * 50_000,
     '"' * 50_000, "'" * 50_000, "a@" * 25_000, "a." * 25_000, "1 000" * 10_000, "http://" + "a" * 50_000,
     "a+" * 25_000 + "://", "A. " * 16_000, "a - " * 12_500, " --" * 16_000, "a ?" * 16_000, "« " * 25_000,
-    " »" * 25_000, "1999-2000-" * 5_000, "1 " * 25_000, " 'a" * 12_500 + 'a"' * 12_500,
+    " »" * 25_000, "1999-2000-" * 5_000, "1 " * 25_000, " 'a" * 12_500 + 'a"' * 12_500, "1 %" * 16_000,
+    "1" + " " * 50_000 + "%", " %" * 25_000,
 ]  # fmt: skip
 
 

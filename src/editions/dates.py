@@ -105,6 +105,9 @@ _MONTH_TABLE: dict[str, tuple[str, ...]] = {
            "οκτ οκτώβριος οκτωβρίου", "νοε νοέμβριος νοεμβρίου", "δεκ δεκέμβριος δεκεμβρίου"),
     "id": ("jan januari", "feb februari", "mar maret", "apr april", "mei", "jun juni", "jul juli",
            "agu agt agustus", "sep september", "okt oktober", "nov november", "des desember"),
+    "ar": ("يناير", "فبراير شباط", "مارس آذار", "أبريل ابريل إبريل نيسان", "مايو أيار",
+           "يونيو يونية حزيران", "يوليو يولية تموز", "أغسطس اغسطس آب", "سبتمبر أيلول",
+           "أكتوبر اكتوبر", "نوفمبر", "ديسمبر"),
     "hu": ("jan január", "febr február", "márc március", "ápr április", "máj május", "jún június",
            "júl július", "aug augusztus", "szept szeptember", "okt október", "nov november",
            "dec december"),
@@ -157,6 +160,12 @@ _FILLERS = (
 )
 
 _NFC = functools.partial(unicodedata.normalize, "NFC")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _text_of(line: str) -> str:
+    """A line in NFC, with Arabic-Indic digits as ASCII digits and runs of spaces made one."""
+    return _SPACES.sub(" ", _NFC(line).translate(_DIGITS)).strip()
 
 
 def _split(words: str) -> list[str]:
@@ -268,14 +277,14 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _date_of(kind: str, match: re.Match[str]) -> dt.date | None:
+def _date_of(kind: str, match: re.Match[str], dayfirst: bool = False) -> dt.date | None:
     groups = match.groupdict()
     year = int(groups["y"])
     if kind in {"ymd", "cjk"}:
         return _make_date(year, int(groups["m"]), int(groups["d"]))
     if kind == "num":
         a, b = int(groups["a"]), int(groups["b"])
-        if groups["s"] == "." or a > 12 or a == b:
+        if groups["s"] == "." or a > 12 or a == b or (dayfirst and b <= 12):
             day, month = a, b  # dots are always day first; 13/01 can only be day first
         elif b > 12:
             day, month = b, a
@@ -288,11 +297,11 @@ def _date_of(kind: str, match: re.Match[str]) -> dt.date | None:
     return _make_date(year, month, int(groups["d"]))
 
 
-def _find_dates(line: str) -> list[_Found]:
+def _find_dates(line: str, dayfirst: bool = False) -> list[_Found]:
     found: list[_Found] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(line):
-            date = _date_of(kind, match)
+            date = _date_of(kind, match, dayfirst)
             if date is not None:
                 found.append(_Found(match.start(), match.end(), date))
     # keep the longest of overlapping matches, in order of position
@@ -314,18 +323,20 @@ def _strip_fillers(segment: str) -> str:
     return " ".join(words).strip(_EDGE_PUNCT + ".")
 
 
-def split_dateline(line: str) -> Dateline | None:
+def split_dateline(line: str, dayfirst: bool = False) -> Dateline | None:
     """The date of a dateline and the other text on the line (a byline, a place), or ``None``.
 
     ``None`` when the line is too long or holds no complete, valid date. The caller decides
     whether the rest is acceptable; :func:`parse_dateline` accepts only bylines and short labels.
+    ``dayfirst`` reads an ambiguous numeric date (``05/10/2023``) day first, as most of the world
+    writes it; without it such a date is no date.
     """
     if len(line) > MAX_DATELINE:
         return None
-    text = _SPACES.sub(" ", _NFC(line)).strip()
+    text = _text_of(line)
     if not text:
         return None
-    found = _find_dates(text)
+    found = _find_dates(text, dayfirst)
     if not found:
         return None
     chosen = found[0]
@@ -351,7 +362,7 @@ def split_dateline(line: str) -> Dateline | None:
     return Dateline(chosen.date, tuple(rest))
 
 
-def parse_dateline(line: str) -> dt.date | None:
+def parse_dateline(line: str, dayfirst: bool = False) -> dt.date | None:
     """The date if the whole ``line`` is a dateline (possibly with a byline), else ``None``.
 
     >>> parse_dateline("Published Jan. 9, 2023 at 10:30 a.m. EST")
@@ -361,7 +372,7 @@ def parse_dateline(line: str) -> dt.date | None:
     >>> parse_dateline("The strike began on January 9, 2023.") is None
     True
     """
-    found = split_dateline(line)
+    found = split_dateline(line, dayfirst)
     if found is None:
         return None
     if sum(len(part.split()) for part in found.rest) > 14:
@@ -397,14 +408,16 @@ _MARKER = re.compile(
     r"|(?:escrito\s+)?por\b"
     r"|door\b|av\b|af\b|od\b"
     r"|(?:authors?|autor(?:es|as|a|in|innen|ka|zy)?|auteur(?:e|s)?|autore|autori|auteurs?)\s*:"
-    r"|автор(?:ы|и|ка)?\s*[:—–-]?",
+    r"|автор(?:ы|и|ка)?\s*[:—–-]?"
+    r"|συντάκτ(?:ης|ρια|ες)\s*:|(?:του|της|από)\s+(?=[Α-Ω])"
+    r"|بقلم\s*:?|كتب(?:ت|ه|ها)?\s*:",
     re.IGNORECASE,
 )
 _MARKER_LOWER = re.compile(r"di\b")  # Italian "di Mario Rossi" (lower case only: "Di Maio" is a name)
 _NAME_SPLIT = re.compile(
-    r"\s*(?:,|;|\s(?:and|&|und|et|y|e|i|и|і|та|en|och|og|ve|și|with|avec|mit|con|com)\s)\s*"
+    r"\s*(?:,|;|\s(?:(?i:and|und|et)|&|y|e|i|и|і|та|en|och|og|ve|și|with|avec|mit|con|com|και|و)\s)\s*"
 )
-_BARE_NAME_SPLIT = re.compile(r"\s*(?:,|;|\s(?:and|&|und|et|и|і|та)\s)\s*")
+_BARE_NAME_SPLIT = re.compile(r"\s*(?:,|;|\s(?:(?i:and|und|et)|&|и|і|та|και)\s)\s*")
 _PARTICLES = frozenset(
     _split(
         "de del della der den di da das do dos du la le les van von ter ten zu bin ibn al el ben y st st. "
@@ -438,7 +451,9 @@ def _is_name_word(word: str) -> bool:
         return True
     if _INITIALS.match(word):
         return True
-    return bool(_NAME_WORD.match(word)) and word[0].isupper()
+    first = word[0]
+    caseless = first.isalpha() and not first.isupper() and not first.islower()  # Arabic, Hebrew …
+    return bool(_NAME_WORD.match(word)) and (first.isupper() or caseless)
 
 
 def _is_name(piece: str, *, bare: bool) -> bool:
@@ -449,7 +464,7 @@ def _is_name(piece: str, *, bare: bool) -> bool:
         return False
     if not all(_is_name_word(w) for w in words):
         return False
-    if not any(w[0].isupper() and w.casefold() not in _PARTICLES for w in words):
+    if not any(_is_name_word(w) and not w[0].islower() and w.casefold() not in _PARTICLES for w in words):
         return False
     normed = [norm_word(w) for w in words]
     if all(n in MONTHS or n in WEEKDAYS or n in _PARTICLES for n in normed):

@@ -8,7 +8,8 @@ each with a slug that is unique within the edition.
 list of files relative to the manifest; default: every article in the folder sorted by name),
 ``rights, colophon, contact, style, cover, identifier, description``, ``require_sources`` (true:
 stop with an error, rather than warn, when an article has no source recorded) and the ``[pdf]``
-table.
+table. The title and the text fields printed as prose (:data:`TYPESET_FIELDS`) get the
+typography of the edition's language.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .model import Article, Edition, PdfSettings
 from .readers import read_article, supported_suffixes
 from .readers.frontmatter import normalise_lang, parse_date_value
 from .sanitize import clean_text, clip
+from .typography import smarten_text
 
 log = logging.getLogger("editions")
 
@@ -39,6 +41,8 @@ MANIFEST_TEXT_FIELDS = (
     "description",
 )  # fmt: skip
 MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "pdf", "require_sources"}
+#: The fields printed as text, set with the edition language's typography (curly quotes, dashes …).
+TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description")
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
 PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
 
@@ -115,6 +119,8 @@ def build_edition(
     if not title:
         title = articles[0].title if len(articles) == 1 else _folder_title(root)
     lang = fields.get("lang") or _majority_lang(articles)
+    title = smarten_text(title, lang)
+    fields.update({key: smarten_text(fields[key], lang) for key in TYPESET_FIELDS if fields.get(key)})
     slugs: set[str] = set()
     numbered = []
     for index, article in enumerate(articles, start=1):

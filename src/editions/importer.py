@@ -96,7 +96,7 @@ def import_articles(
         if not (out_dir / name).is_file():
             write_atomic(out_dir / name, data)
     for item, target in zip(items, targets, strict=True):
-        write_atomic(target, article_markdown(item.front, item.markdown))
+        write_atomic(target, article_markdown(item.front, item.markdown, review=review_comments(item.draft)))
     return targets
 
 
@@ -200,9 +200,60 @@ _Dumper.add_representer(str, _str)
 _Dumper.add_representer(dt.date, _date)
 
 
-def article_markdown(front: dict[str, Any], body: str) -> str:
-    """A Markdown file: ``---``, the front matter as YAML, ``---``, the body."""
+_FRONT_KEY = {"authors": "author", "translators": "translator"}
+
+
+@dataclass
+class Review:
+    """What a person should check in an imported article: guessed fields and what was left out."""
+
+    guesses: dict[str, str]  # front matter key -> "line 3: the first title-shaped line"
+    dropped: list[str]  # "lines 1-5: • $20 …"
+
+
+def review_comments(draft: Draft) -> Review:
+    """The guesses and the page furniture of ``draft``, as the import shows them (YAML comments)."""
+    guesses: dict[str, str] = {}
+    for name, evidence in draft.evidence.items():
+        if evidence.sure:
+            continue
+        where = f"line {evidence.line}: " if evidence.line else ""
+        guesses[_FRONT_KEY.get(name, name)] = f"guessed ({where}{evidence.rule}); check it"
+    dropped: list[str] = []
+    runs: list[list[tuple[int, str]]] = []
+    for no, text in sorted(set(draft.dropped)):
+        if runs and no - runs[-1][-1][0] <= 1:
+            runs[-1].append((no, text))
+        else:
+            runs.append([(no, text)])
+    for run in runs:
+        first, last = run[0][0], run[-1][0]
+        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        shown = " / ".join(text for _, text in run)
+        shown = re.sub(r"[\x00-\x1f\x7f]", " ", shown)
+        dropped.append(f"{where}: {shown[:100] + '…' if len(shown) > 100 else shown}")
+    return Review(guesses, dropped)
+
+
+def article_markdown(front: dict[str, Any], body: str, *, review: Review | None = None) -> str:
+    """A Markdown file: ``---``, the front matter as YAML, ``---``, the body.
+
+    With ``review``, fields the reader guessed carry a YAML comment saying from which line and why,
+    and the lines left out as page furniture are listed as comments at the end of the front matter.
+    """
     fields = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    if review is not None:
+        lines = fields.splitlines()
+        for index, line in enumerate(lines):
+            key = line.split(":", 1)[0]
+            if not line.startswith((" ", "-")) and key in review.guesses:
+                lines[index] = f"{line}  # {review.guesses[key]}"
+        if review.dropped:
+            lines.append(
+                "# Lines of the page left out of the text (read as the fields above, or page furniture):"
+            )
+            lines.extend(f"#   {entry}" for entry in review.dropped)
+        fields = "\n".join(lines) + "\n"
     return f"---\n{fields}---\n\n{body.strip()}\n"
 
 

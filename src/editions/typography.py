@@ -1,7 +1,8 @@
 """Language-aware typography: straight ASCII punctuation in, typeset punctuation out.
 
-In: plain text (:func:`smarten_text`, for titles and captions) or a sanitised HTML fragment
-(:func:`smarten_html`, for article bodies and footnotes), plus the BCP 47 tag of its language.
+In: plain text (:func:`smarten_text`, for titles, names and the other metadata) or a sanitised
+HTML fragment (:func:`smarten_html`, for article bodies and footnotes), plus the BCP 47 tag of its
+language.
 Out: the same text, or the same fragment with only its text nodes changed, with the quotes,
 apostrophes, dashes, ellipses and no-break spaces of that language.
 
@@ -38,7 +39,8 @@ Conventions (the README documents the same list):
   ``z. B.`` or ``т. е.``; after one-letter words in pl, cs and sk. Spaces between groups of three
   digits (``10 000``) become U+202F in languages that group digits with spaces (fr, ru, pl, sv …).
 * French: U+202F after « and before », ; ! ?, U+00A0 before : (when a space or the end follows
-  it). A space already there is replaced with the right one; a missing one is added.
+  it), U+202F between a number and % or ‰ (``10 %``, as the Imprimerie nationale sets it). A space
+  already there is replaced with the right one; a missing one is added (``10%`` → ``10 %``).
 * Whitespace: no-break spaces at the start or end of a block or line are dropped, and a run
   mixing no-break and ordinary spaces becomes one ordinary space (or its line breaks).
 * URLs are recognised by a scheme (``https://``, ``mailto:`` …) or ``www.``; link text that
@@ -740,6 +742,18 @@ _FR_CLOSE = re.compile("\u00bb")
 _FR_HIGH = re.compile("[;!?]")
 _FR_COLON = re.compile(":(?=[\\s\u00bb]|\\Z)")
 _FR_NOT_BEFORE_HIGH = ";:!?\u00ab([" + WJ
+_FR_PERCENT = re.compile("[%\u2030\u2031](?![\\w%])")
+
+
+def _french_percent(match: re.Match[str]) -> _Replacement:
+    """``10 %``: a narrow no-break space between a number and ``%`` (or ``‰``), replacing or added."""
+    text = match.string
+    start = match.start()
+    while start > 0 and text[start - 1] in _FR_SPACES:
+        start -= 1
+    if start == 0 or not text[start - 1].isdigit():
+        return None
+    return start, match.start(), NNBSP
 
 
 def _french_after_guillemet(match: re.Match[str]) -> _Replacement:
@@ -879,6 +893,7 @@ def _smarten(doc: _Text, key: str) -> None:
         doc.substitute(_FR_CLOSE, _french_before(NNBSP, "\u00ab"))
         doc.substitute(_FR_HIGH, _french_before(NNBSP, _FR_NOT_BEFORE_HIGH))
         doc.substitute(_FR_COLON, _french_before(NBSP, _FR_NOT_BEFORE_HIGH))
+        doc.substitute(_FR_PERCENT, _french_percent)
     doc.substitute(_DASH, _space_before_dash)
     doc.substitute(_EM_DASH, _closed_em_dash)
     doc.substitute(compiled.units, _nbsp, "sp")
@@ -895,7 +910,7 @@ def _smarten(doc: _Text, key: str) -> None:
 
 
 def smarten_text(text: str, lang: str) -> str:
-    """Return plain ``text`` (a title, a caption) with the typography of ``lang``."""
+    """Return plain ``text`` (a title, a name, a caption) with the typography of ``lang``."""
     if not text:
         return text
     doc = _Text()

@@ -4,8 +4,8 @@ In: a path. Out: an :class:`Article` whose body is sanitised and typographically
 
 Every reader produces a :class:`Draft` (metadata it found plus a raw HTML body and footnotes);
 :func:`finish` is the single place where front matter overrides detection, the language is
-detected, the HTML is sanitised and typography is applied, so every format gets the same
-treatment.
+detected, the HTML is sanitised and typography is applied (to the metadata too: titles, names,
+publications), so every format gets the same treatment.
 """
 
 from __future__ import annotations
@@ -101,7 +101,13 @@ def read_draft(path: Path) -> Draft:
 
 
 def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None) -> Article:
-    """The shared last steps of every reader: sanitise, detect the language, apply typography."""
+    """The shared last steps of every reader: sanitise, detect the language, apply typography.
+
+    Typography (:func:`~editions.typography.smarten_text`, in the article's language) is applied
+    to every text field that is printed: title, subtitle, authors, translators, publication,
+    rights, note and promos, as well as the body and footnotes. The URL, the date and the tags
+    are left as they are.
+    """
     _clean_fields(draft, path)
     body = clean_html(draft.body_html)
     footnotes = [clean_html(note) for note in draft.footnotes]
@@ -109,18 +115,22 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
     if not title:
         title = path.stem.replace("_", " ").replace("-", " ").strip() if path else "Untitled"
     lang = draft.lang or detect_language(html_to_text(body), fallback=fallback_lang or "en")
+
+    def typeset(value: str | None) -> str | None:
+        return smarten_text(value, lang) if value else value
+
     source = Source(
-        publication=draft.publication,
-        authors=tuple(draft.authors),
+        publication=typeset(draft.publication),
+        authors=tuple(smarten_text(name, lang) for name in draft.authors),
         date=draft.date,
         url=_source_url(draft.url, path),
-        rights=draft.rights,
-        note=draft.note,
-        translators=tuple(draft.translators),
+        rights=typeset(draft.rights),
+        note=typeset(draft.note),
+        translators=tuple(smarten_text(name, lang) for name in draft.translators),
     )
     return Article(
         title=smarten_text(title, lang),
-        subtitle=smarten_text(draft.subtitle, lang) if draft.subtitle else None,
+        subtitle=typeset(draft.subtitle),
         body_html=smarten_html(body, lang),
         footnotes=tuple(smarten_html(note, lang) for note in footnotes),
         source=source,

@@ -4,8 +4,11 @@ In: the bytes of a web page (a file saved from a browser, or a page fetched by
 :mod:`editions.readers.url`). Out: a :class:`~editions.readers.Draft` whose body is the article
 alone — navigation, advertisements, share buttons, related links, comments, sidebars and footers
 dropped by trafilatura — with headings (the top level made ``<h2>``), quotes, lists, tables,
-figures with their captions, emphasis and links kept. The shared :func:`~editions.readers.finish`
-step then sanitises it and applies typography, as for every other format.
+figures with their captions, emphasis and links kept. What extraction kept of the page's header
+(kicker, title, standfirst, byline, dateline) and related-link furniture are then taken out by
+:mod:`editions.readers.pagebody`, so the body starts with the article's first paragraph; the
+standfirst becomes the subtitle. The shared :func:`~editions.readers.finish` step then sanitises
+the body and applies typography, as for every other format.
 
 Metadata comes from the page, each field from the most trusted source that gives it:
 
@@ -46,8 +49,10 @@ import lxml.etree as etree
 import lxml.html
 
 from ..errors import EditionsError
+from ..model import Evidence
 from ..textio import decode_text
 from . import Draft
+from .pagebody import in_chrome, page_header, same_text, tidy_body
 
 log = logging.getLogger("editions")
 
@@ -115,6 +120,7 @@ class PageMeta:
     publication: str | None = None
     url: str | None = None
     lang: str | None = None
+    subtitle: str | None = None
     found_in: dict[str, str] = field(default_factory=dict)
 
 
@@ -155,9 +161,20 @@ def read_page(
     meta = page_metadata(tree, page_url=page_url)
     base = page_url or meta.url
     body = extract_body(tree, source, meta, base_url=base, fetched=page_url is not None)
+    evidence = {}
+    if meta.subtitle:
+        marked = meta.found_in.get("subtitle") == "markup"
+        rule = (
+            "the page marks it as the standfirst"
+            if marked
+            else "the block set between the title and the byline"
+        )
+        evidence["subtitle"] = Evidence("subtitle", None, marked, rule)
     return Draft(
         title=meta.title,
+        subtitle=meta.subtitle,
         body_html=body,
+        evidence=evidence,
         authors=meta.authors,
         date=meta.date,
         publication=meta.publication,
@@ -506,7 +523,7 @@ def _visible_layer(tree: lxml.html.HtmlElement) -> dict[str, Any]:
     from ..dates import dateline_authors, parse_byline, parse_dateline
 
     out: dict[str, Any] = {}
-    h1s = [h for h in tree.iter("h1") if not _in_chrome(h) and _text(h.text_content())]
+    h1s = [h for h in tree.iter("h1") if not in_chrome(h) and _text(h.text_content())]
     if len(h1s) == 1:
         out["title"] = _text(h1s[0].text_content())
     candidates: list[lxml.html.HtmlElement] = []
@@ -515,7 +532,7 @@ def _visible_layer(tree: lxml.html.HtmlElement) -> dict[str, Any]:
         " or contains(@class, 'author') or contains(@class, 'dateline') or contains(@class, 'posted-on')"
         " or contains(@class, 'published') or contains(@class, 'entry-date') or @rel='author']"
     )
-    candidates.extend(e for e in marked[:50] if not _in_chrome(e))
+    candidates.extend(e for e in marked[:50] if not in_chrome(e))
     if h1s:
         candidates.extend(_blocks_after(h1s[0], 6))
     authors: tuple[str, ...] = ()
@@ -546,17 +563,6 @@ def _visible_layer(tree: lxml.html.HtmlElement) -> dict[str, Any]:
             parts = _TITLE_SEPARATORS.split(out["title"])
             out["title"] = max(parts, key=len) if len(parts) > 1 else out["title"]
     return out
-
-
-def _in_chrome(element: lxml.html.HtmlElement) -> bool:
-    """Whether ``element`` sits in comments, a sidebar, the navigation or a footer."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in {"nav", "aside", "footer", "form"}:
-            return True
-        marks = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
-        if any(word in marks for word in ("comment", "sidebar", "widget", "related", "footer")):
-            return True
-    return False
 
 
 def _blocks_after(element: lxml.html.HtmlElement, count: int) -> list[lxml.html.HtmlElement]:
@@ -591,18 +597,11 @@ def _site_from_title(tree: lxml.html.HtmlElement, title: str | None) -> str | No
     if not whole or not title:
         return None
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(whole) if p.strip()]
-    if len(parts) == 2 and _same(parts[0], title):
+    if len(parts) == 2 and same_text(parts[0], title):
         return parts[1]
-    if len(parts) == 2 and _same(parts[1], title):
+    if len(parts) == 2 and same_text(parts[1], title):
         return parts[0]
     return None
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"\W+", " ", s.casefold()).strip()
-
-    return norm(a) == norm(b)
 
 
 # --- the body ----------------------------------------------------------------------------------
@@ -648,14 +647,25 @@ def extract_body(
             )
         except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
             raise EditionsError(f"cannot extract the article from this page ({exc})", source) from None
-    empty = document is None or document.body is None or not "".join(document.body.itertext()).strip()
-    if empty and not figures:
+    extracted = None if document is None or isinstance(document, dict) else document.body  # not as_dict
+    if (extracted is None or not "".join(extracted.itertext()).strip()) and not figures:
         raise EditionsError("no article text found in this page", source)
     _fill_from_trafilatura(meta, document)
-    body = etree.Element("div") if document is None else document.body
+    body = etree.Element("div") if extracted is None else extracted
     root = _to_html(body)
     _restore_figures(root, figures)
-    _drop_title_and_byline(root, meta)
+    site = urlsplit(base_url).netloc if base_url and _is_http(base_url) else None
+    header = page_header(tree, meta.title, site=site)
+    found = tidy_body(root, title=meta.title, authors=meta.authors, header=header, site=site)
+    if not meta.title and found.title:
+        meta.title = found.title
+        meta.found_in["title"] = "visible"
+    if not meta.authors and found.authors:
+        meta.authors = found.authors
+        meta.found_in["authors"] = "visible"
+    if found.standfirst:
+        meta.subtitle = found.standfirst
+        meta.found_in["subtitle"] = "markup" if found.marked else "position"
     shift_headings(root)
     _fix_links(root, base_url, fetched=fetched)
     html = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
@@ -824,43 +834,6 @@ def _table_head(table: lxml.html.HtmlElement) -> None:
         tbody = etree.SubElement(table, "tbody")
         for row in rows[1:]:
             tbody.append(row)
-
-
-def _block_text(element: lxml.html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
-def _drop_title_and_byline(root: lxml.html.HtmlElement, meta: PageMeta) -> None:
-    """Remove the title heading and the byline/dateline lines trafilatura kept at the top."""
-    from ..dates import parse_byline, parse_dateline
-
-    for element in list(root)[:6]:
-        text = _block_text(element)
-        if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            if meta.title and _same(text, meta.title):
-                _remove(element)
-                continue
-            if element.tag == "h1" and (not meta.title or len(root.findall(".//h1")) == 1):
-                meta.title = meta.title or text  # else the page's own title, worded unlike its metadata
-                _remove(element)
-                continue
-            break
-        if element.tag != "p" or not text:
-            if element.tag in {"figure", "img"}:
-                continue
-            break
-        if parse_dateline(text) or parse_byline(text) is not None:
-            _remove(element)
-            continue
-        if meta.authors and len(text) < 80 and _same(text, " ".join(meta.authors)):
-            _remove(element)
-            continue
-        break
-
-
-def _remove(element: lxml.html.HtmlElement) -> None:
-    """Remove ``element`` but keep its tail text."""
-    element.drop_tree()
 
 
 def shift_headings(root: lxml.html.HtmlElement) -> None:
