@@ -30,7 +30,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-SUFFIXES = [".md", ".txt", ".html", ".docx"]
+SUFFIXES = [".md", ".txt", ".html", ".docx", ".odt"]
 FIELDS = ["title", "subtitle", "author", "authors", "date", "lang", "publication", "url", "rights", "note"]
 FIELDS += ["tags", "promos"]
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")

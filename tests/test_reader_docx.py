@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -186,6 +187,89 @@ def test_links_are_sanitised(tmp_path: Path) -> None:
     doc.link(para, "here", "javascript:alert(1)")
     article = read_article(doc.save(tmp_path / "a.docx"))
     assert "javascript" not in article.body_html and "here" in article.body_html
+
+
+def test_byline_and_dateline_paragraphs_print_once(tmp_path: Path) -> None:
+    """Title, "By Name", a date, then the body: the byline and the date become fields (the byline
+    wins over the document's author, who may be whoever typed it) and leave the body."""
+    doc = Doc()
+    doc.document.core_properties.author = "Lee Typist"
+    doc.para("Strike Wins a Raise", "Title")
+    doc.para("By Ana Ruiz and John Smith")
+    doc.para("January 9, 2023")
+    doc.para("After nine days on the picket line, the warehouse workers won.")
+    article = read_article(doc.save(tmp_path / "a.docx"))
+    assert article.authors == ("Ana Ruiz", "John Smith")
+    assert article.date == dt.date(2023, 1, 9)
+    assert article.body_html == "<p>After nine days on the picket line, the warehouse workers won.</p>"
+    assert article.guessed == ()
+
+
+def test_author_paragraph_written_as_a_byline(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = Doc()
+    doc.document.styles.add_style("Author", WD_STYLE_TYPE.PARAGRAPH)
+    doc.para("Strike Wins a Raise", "Title")
+    doc.para("By Ana Ruiz", "Author")
+    doc.para("Text.")
+    assert read_article(doc.save(tmp_path / "a.docx")).authors == ("Ana Ruiz",)
+
+
+def test_a_sentence_starting_with_by_stays_in_the_body(tmp_path: Path) -> None:
+    doc = Doc()
+    doc.para("Strike Wins a Raise", "Title")
+    doc.para("By the end of the week, every depot had joined the strike.")
+    article = read_article(doc.save(tmp_path / "a.docx"))
+    assert article.authors == ()
+    assert article.body_html == "<p>By the end of the week, every depot had joined the strike.</p>"
+
+
+def _picture() -> io.BytesIO:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def test_caption_becomes_a_figure_caption(tmp_path: Path) -> None:
+    doc = Doc()
+    doc.para("Before.")
+    doc.document.add_picture(_picture())
+    doc.para("Figure 1: The picket line at dawn", "Caption")
+    doc.para("A caption with no picture stays a paragraph.", "Caption")
+    article = read_article(doc.save(tmp_path / "a.docx"))
+    body = re.sub(r'src="data:image/png;base64,[^"]+"', "src", article.body_html)
+    assert body == (
+        "<p>Before.</p><figure><img src><figcaption>Figure 1: The picket line at dawn</figcaption></figure>"
+        "<p>A caption with no picture stays a paragraph.</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mark", "head"),
+    [("repeat", True), ("bold", True), ("none", False), ("all bold", False)],
+)
+def test_table_header_rows(tmp_path: Path, mark: str, head: bool) -> None:
+    """A row marked "Repeat as header row" is the header; so is a wholly bold first row when the
+    rows under it are not bold."""
+    doc = Doc()
+    table = doc.document.add_table(rows=3, cols=2)
+    for r, values in enumerate((("Name", "Role"), ("Ana", "Writer"), ("John", "Editor"))):
+        for c, value in enumerate(values):
+            run = table.cell(r, c).paragraphs[0].add_run(value)
+            run.bold = (mark == "bold" and r == 0) or mark == "all bold"
+    if mark == "repeat":
+        table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    body = read_article(doc.save(tmp_path / "a.docx")).body_html
+    if head:
+        assert body.startswith(
+            "<table><thead><tr><th>Name</th><th>Role</th></tr></thead><tbody><tr><td>Ana</td>"
+        )
+    else:
+        assert "<thead>" not in body and "<th>" not in body
 
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")

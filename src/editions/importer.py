@@ -1,6 +1,6 @@
 """Importing articles: any input the readers accept, written out as Markdown with front matter.
 
-In: article files (``.txt``, ``.md``, ``.html``, ``.docx`` …), folders of them, and ``http(s)://``
+In: article files (``.txt``, ``.md``, ``.html``, ``.docx``, ``.odt``), folders of them, and ``http(s)://``
 URLs. Out: one ``.md`` file per article in an edition folder, whose YAML front matter holds every
 field the reader detected (title, subtitle, author, date, publication, url, lang, rights, tags,
 note, promos) and whose body is the article's sanitised HTML turned into Markdown (footnotes as

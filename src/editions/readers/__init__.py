@@ -52,8 +52,9 @@ class Draft:
 
 def _registry() -> dict[str, Callable[..., Draft]]:
     """Reader per file ending. A reader takes ``(text, path)``, or ``(data, path)`` with the file's
-    bytes when it is marked ``binary`` (Word files; web pages, which declare their own encoding)."""
-    from . import docx, markdown, text, webpage
+    bytes when it is marked ``binary`` (Word and OpenDocument files; web pages, which declare their
+    own encoding)."""
+    from . import docx, markdown, odt, text, webpage
 
     return {
         ".md": markdown.read,
@@ -63,6 +64,7 @@ def _registry() -> dict[str, Callable[..., Draft]]:
         ".html": webpage.read,
         ".htm": webpage.read,
         ".docx": docx.read,
+        ".odt": odt.read,
     }
 
 

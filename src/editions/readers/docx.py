@@ -3,21 +3,18 @@
 In: the bytes of a ``.docx`` file. Out: a :class:`~editions.readers.Draft` whose body is HTML
 made by mammoth from the document's *styles* (so what a writer marked as "Heading 1" becomes a
 heading, whatever it looks like): headings (the top level made ``<h2>``), bulleted and numbered
-lists, tables, quotes (the "Quote", "Intense Quote" and "Block Text" styles), bold and italic,
-links and images (as ``data:`` URIs, which the sanitiser caps in size). Footnotes and endnotes
-become the project's ``<sup class="fn" data-fn="N">`` markers, numbered in reading order, with
-their texts in ``Draft.footnotes``. Comments are left out.
+lists, tables (rows marked "Repeat as header row" as ``<thead>``), quotes (the "Quote", "Intense
+Quote" and "Block Text" styles), bold and italic, links and images (as ``data:`` URIs, which the
+sanitiser caps in size), "Caption" paragraphs next to an image as figure captions. Footnotes and
+endnotes become the project's ``<sup class="fn" data-fn="N">`` markers, numbered in reading order,
+with their texts in ``Draft.footnotes``. Comments are left out.
 
-Metadata, each field from the first of these that gives it:
-
-- a YAML front matter block typed at the top of the document (a ``---`` paragraph, ``key: value``
-  paragraphs, a closing ``---`` paragraph), as in Markdown files;
-- the paragraphs styled "Title", "Subtitle", "Author" and "Date" at the top (Word's and pandoc's
-  styles);
-- the document properties (``docProps/core.xml``): title, author(s) (``dc:creator``, split at
-  ``;``), creation date, language; placeholder values such as "Microsoft Office User" or
-  "Document1" are ignored;
-- a single "Heading 1" at the very start of a document with no other title.
+Metadata comes from a YAML front matter block typed at the top, the paragraphs styled "Title",
+"Subtitle", "Author" and "Date" (Word's and pandoc's styles), a byline or dateline paragraph under
+the title, and the document properties (``docProps/core.xml``: title, author(s) (``dc:creator``,
+split at ``;``), creation date, language; placeholder values such as "Microsoft Office User" or
+"Document1" are ignored), in the order :mod:`editions.readers.office` gives, which also turns
+captions into figures and a wholly bold first table row into a header.
 
 A file that is not a Word document (another zip, a truncated download, an old binary ``.doc``)
 raises :class:`~editions.errors.EditionsError` naming the file.
@@ -36,9 +33,8 @@ import lxml.etree as etree
 import lxml.html
 
 from ..errors import EditionsError
-from . import Draft, apply_front_matter
-from .frontmatter import split_front_matter
-from .webpage import language_tag, parse_meta_date, shift_headings, split_authors
+from . import Draft, office
+from .webpage import language_tag, parse_meta_date, split_authors
 
 log = logging.getLogger("editions")
 
@@ -52,6 +48,10 @@ p[style-name='Title'] => h1.editions-title:fresh
 p[style-name='Subtitle'] => p.editions-subtitle:fresh
 p[style-name='Author'] => p.editions-author:fresh
 p[style-name='Date'] => p.editions-date:fresh
+p[style-name='Caption'] => p.editions-caption:fresh
+p[style-name='caption'] => p.editions-caption:fresh
+p[style-name='Image Caption'] => p.editions-caption:fresh
+p[style-name='Table Caption'] => p.editions-caption:fresh
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Block Text'] => blockquote > p:fresh
@@ -79,33 +79,11 @@ def read(data: bytes, path: Path) -> Draft:
     html = _convert(data, path)
     core = _core_properties(archive, path)
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    draft = Draft()
-    draft.footnotes = _take_notes(root)
-    front = _take_front_matter(root, path)
-    styled = _take_styled(root)
-    _tidy(root)
-    draft.title = styled.get("title") or core.get("title")
-    draft.subtitle = styled.get("subtitle")
-    authors = styled.get("authors") or core.get("authors")
-    draft.authors = tuple(authors) if authors else ()
-    draft.date = styled.get("date") or core.get("date")
-    draft.lang = core.get("lang")
-    if not draft.title and not front.get("title"):
-        draft.title = _take_sole_heading(root)
-    elif draft.title:
-        _drop_heading_equal_to(root, draft.title)
-    shift_headings(root)
-    draft.body_html = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
-    if root.text and root.text.strip():
-        draft.body_html = f"<p>{_escape(root.text.strip())}</p>" + draft.body_html
-    return apply_front_matter(draft, front)
+    notes = _take_notes(root)
+    return office.build_draft(root, path, footnotes=notes, properties=core, kind="Word")
 
 
 read.binary = True  # type: ignore[attr-defined]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _open(data: bytes, path: Path) -> zipfile.ZipFile:
@@ -203,7 +181,7 @@ def _take_notes(root: lxml.html.HtmlElement) -> list[str]:
         text = (item.text or "").strip()
         html = "".join(parts).strip()
         if text:
-            html = f"<p>{_escape(text)}</p>{html}"
+            html = f"<p>{office.escape(text)}</p>{html}"
         texts.append(re.sub(r"\s+</p>", "</p>", re.sub(r"<p>\s+", "<p>", html)))
     for item in notes.values():
         parent = item.getparent()
@@ -212,88 +190,6 @@ def _take_notes(root: lxml.html.HtmlElement) -> list[str]:
             if parent.tag in {"ol", "ul"} and not len(parent) and parent.getparent() is not None:
                 parent.drop_tree()
     return texts
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
-def _take_front_matter(root: lxml.html.HtmlElement, path: Path) -> dict[str, object]:
-    """A YAML block typed in the document's first paragraphs (``---`` … ``---``), removed from the body."""
-    children = list(root)
-    if not children or children[0].tag != "p" or _text(children[0]) != "---":
-        return {}
-    lines = ["---"]
-    for index, element in enumerate(children[1:41], start=1):
-        text = element.text_content().replace("\xa0", " ")
-        if element.tag == "p" and text.strip() in {"---", "..."}:
-            lines.append("---")
-            front = split_front_matter("\n".join(lines) + "\n", path)
-            for used in children[: index + 1]:
-                root.remove(used)
-            return front.fields
-        lines.append(text)
-    return {}
-
-
-def _take_styled(root: lxml.html.HtmlElement) -> dict[str, object]:
-    """Title, subtitle, authors and date from their paragraph styles, removed from the body."""
-    out: dict[str, object] = {}
-    authors: list[str] = []
-    for element in root.xpath(".//*[starts-with(@class, 'editions-')]"):
-        kind = element.get("class")
-        text = _text(element)
-        element.attrib.pop("class", None)
-        if kind == "editions-title" and text and "title" not in out:
-            out["title"] = text
-        elif kind == "editions-subtitle" and text and "subtitle" not in out:
-            out["subtitle"] = text
-        elif kind == "editions-author" and text:
-            authors.extend(split_authors(text))
-        elif kind == "editions-date" and text and "date" not in out:
-            date = parse_meta_date(text)
-            if date is None:
-                element.tag = "p"
-                continue
-            out["date"] = date
-        else:
-            element.tag = "p"
-            continue
-        element.drop_tree()
-    if authors:
-        out["authors"] = tuple(authors)
-    return out
-
-
-def _tidy(root: lxml.html.HtmlElement) -> None:
-    """Drop bookmarks and in-document links; unwrap lone paragraphs in table cells and list items."""
-    for link in list(root.iter("a")):
-        href = (link.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            if link.text_content().strip() or len(link):
-                link.drop_tag()
-            else:
-                link.drop_tree()
-    for cell in root.xpath(".//td|.//th"):
-        if len(cell) == 1 and cell[0].tag == "p" and not (cell.text or "").strip():
-            cell[0].drop_tag()
-
-
-def _take_sole_heading(root: lxml.html.HtmlElement) -> str | None:
-    """The text of a first-block ``<h1>`` that is the document's only one, removed from the body."""
-    children = list(root)
-    h1s = root.findall(".//h1")
-    if children and children[0].tag == "h1" and len(h1s) == 1 and _text(children[0]):
-        title = _text(children[0])
-        children[0].drop_tree()
-        return title
-    return None
-
-
-def _drop_heading_equal_to(root: lxml.html.HtmlElement, title: str) -> None:
-    children = list(root)
-    if children and children[0].tag in {"h1", "h2"} and _text(children[0]).casefold() == title.casefold():
-        children[0].drop_tree()
 
 
 __all__ = ["read"]
