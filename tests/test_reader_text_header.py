@@ -407,3 +407,26 @@ def test_a_title_with_nothing_around_it_is_a_guess() -> None:
     draft = read(f"Depot drivers stop work\n\n{BODY}", Path("a.txt"))
     assert draft.title == "Depot drivers stop work"
     assert draft.evidence["title"].sure is False
+
+
+def test_a_translator_is_printed_under_the_byline_and_widgets_stay_out_of_the_colophon(
+    tmp_path: Path,
+) -> None:
+    import editions
+
+    (tmp_path / "a.txt").write_text(
+        f"Depot drivers stop work\n\nBy Ana Ruiz\n\n{BODY}\nTranslated from the Spanish by Tom Lee.\n\n"
+        "Join the Depot Gazette Telegram channel\n\n34 comments\n\nLike\n",
+        encoding="utf-8",
+    )
+    edition = editions.load_edition([tmp_path / "a.txt"])
+    [article] = edition.articles
+    assert article.source.translators == ("Tom Lee",)
+    assert {"34 comments", "Like", "Join the Depot Gazette Telegram channel"} <= set(article.promos)
+    assert edition.promos == ("Join the Depot Gazette Telegram channel",)
+    page = editions.make_html(edition, tmp_path / "e.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<p class="translator">Translated by <span class="translator-name">Tom Lee</span></p>', page
+    )
+    colophon = page[page.rindex("Depot Gazette Telegram") - 2000 :]
+    assert "34 comments" not in colophon and ">Like<" not in colophon

@@ -291,10 +291,10 @@ def _date_of(kind: str, match: re.Match[str], dayfirst: bool = False) -> dt.date
         else:
             return None  # 09/01/2023: January or September? Better no date than a wrong one.
         return _make_date(year, month, day)
-    month = month_number(groups["m"])
-    if month is None:
+    named = month_number(groups["m"])
+    if named is None:
         return None
-    return _make_date(year, month, int(groups["d"]))
+    return _make_date(year, named, int(groups["d"]))
 
 
 def _find_dates(line: str, dayfirst: bool = False) -> list[_Found]:

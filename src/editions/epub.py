@@ -659,10 +659,13 @@ def _contact(contact: str | None) -> Contact | None:
 
 
 def _promos(edition: Edition) -> list[tuple[str, str | None]]:
+    """The colophon's promo lines (:attr:`Edition.promos`) with each one's language when it differs."""
+    printed = set(edition.promos)
     seen: dict[str, str | None] = {}
     for article in edition.articles:
         for line in article.promos:
-            seen.setdefault(line, article.lang if article.lang != edition.lang else None)
+            if line in printed:
+                seen.setdefault(line, article.lang if article.lang != edition.lang else None)
     return list(seen.items())
 
 

@@ -34,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Start of the text",
         "scan_to_open": "Scan to open the original",
         "source_not_recorded": "Source not recorded",
+        "translated_by": "Translated by",
     },
     "fr": {
         "and": "et",
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Début du texte",
         "scan_to_open": "Scanner pour ouvrir l’original",
         "source_not_recorded": "Source non indiquée",
+        "translated_by": "Traduit par",
     },
     "de": {
         "and": "und",
@@ -74,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Textanfang",
         "scan_to_open": "Scannen, um das Original zu öffnen",
         "source_not_recorded": "Quelle nicht angegeben",
+        "translated_by": "Übersetzt von",
     },
     "es": {
         "and": "y",
@@ -94,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Inicio del texto",
         "scan_to_open": "Escanee para abrir el original",
         "source_not_recorded": "Fuente no indicada",
+        "translated_by": "Traducido por",
     },
     "ru": {
         "and": "и",
@@ -114,6 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Начало текста",
         "scan_to_open": "Отсканируйте, чтобы открыть оригинал",
         "source_not_recorded": "Источник не указан",
+        "translated_by": "Перевод:",
     },
     "uk": {
         "and": "і",
@@ -134,6 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Початок тексту",
         "scan_to_open": "Скануйте, щоб відкрити оригінал",
         "source_not_recorded": "Джерело не вказано",
+        "translated_by": "Переклад:",
     },
     "it": {
         "and": "e",
@@ -154,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Inizio del testo",
         "scan_to_open": "Scansiona per aprire l’originale",
         "source_not_recorded": "Fonte non indicata",
+        "translated_by": "Tradotto da",
     },
     "pt": {
         "and": "e",
@@ -174,6 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Início do texto",
         "scan_to_open": "Digitalize para abrir o original",
         "source_not_recorded": "Fonte não indicada",
+        "translated_by": "Traduzido por",
     },
     "el": {
         "and": "και",
@@ -194,6 +202,7 @@ LABELS: dict[str, dict[str, str]] = {
         "start": "Αρχή του κειμένου",
         "scan_to_open": "Σαρώστε για να ανοίξετε το πρωτότυπο",
         "source_not_recorded": "Η πηγή δεν αναφέρεται",
+        "translated_by": "Μετάφραση:",
     },
 }
 

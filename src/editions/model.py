@@ -156,11 +156,16 @@ class Edition:
 
     @property
     def promos(self) -> tuple[str, ...]:
-        """Every distinct promo line of the edition's articles, in order of appearance."""
+        """The articles' calls to action ("Join our Telegram channel"), each once, in order of
+        appearance: what a colophon may print. An article's other promos (counters, buttons,
+        appeals and prompts copied with the page) stay with the article, for review."""
+        from .readers.text.furniture import is_promo
+
         seen: dict[str, None] = {}
         for article in self.articles:
             for line in article.promos:
-                seen.setdefault(line, None)
+                if is_promo(line):
+                    seen.setdefault(line, None)
         return tuple(seen)
 
     @property
