@@ -666,3 +666,32 @@ def test_pathological_input_builds_or_stops_cleanly_within_a_minute(pathological
         assert all("decompression bomb" in outcome["stderr"] for outcome in result.values())
     if name.startswith("20,000"):
         assert all("too long, cut short: title, subtitle, author" in o["stderr"] for o in result.values())
+
+
+def test_a_ctrl_c_swallowed_by_a_library_still_stops_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint catches every exception while it draws an SVG, KeyboardInterrupt included: a
+    Ctrl-C arriving then must still stop the build, with the previous output left as it was."""
+    import editions.cli
+    from editions.textio import atomic_path
+
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: A\npublication: P\n---\nText.\n", encoding="utf-8")
+    out = _write(tmp_path / "a.html", b"the previous output")
+
+    def swallowing_build(edition: object, path: Path, **options: object) -> Path:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)
+        except BaseException:  # what a library drawing an image does
+            pass
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(b"the new output")
+        return path
+
+    monkeypatch.setattr(editions.cli, "make_html", swallowing_build)
+    assert make_html_main([str(article), "-o", str(out)]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "make-html: interrupted"
+    assert out.read_bytes() == b"the previous output"
+    assert not list(tmp_path.glob(".a.html.*.tmp"))

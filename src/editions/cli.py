@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, textio
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
@@ -82,6 +82,11 @@ def _terminate(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    textio.INTERRUPTED.set()  # remembered: a library may swallow the exception (see textio)
+    raise KeyboardInterrupt
+
+
 def _one_line(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -91,11 +96,15 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
     handler = _WarningHandler(level=logging.WARNING)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-    previous_sigterm = None
+    previous_sigterm = previous_sigint = None
+    textio.INTERRUPTED.clear()
     if threading.current_thread() is threading.main_thread():
         previous_sigterm = signal.signal(signal.SIGTERM, _terminate)
+        previous_sigint = signal.signal(signal.SIGINT, _interrupt)
     try:
         outputs = action()
+        if textio.INTERRUPTED.is_set():
+            raise KeyboardInterrupt
     except EditionsError as exc:
         if args.debug:
             traceback.print_exc()
@@ -117,6 +126,8 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
         log.removeHandler(handler)
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
+        if previous_sigint is not None:
+            signal.signal(signal.SIGINT, previous_sigint)
     if not args.quiet:
         for path in [outputs] if isinstance(outputs, Path) else outputs:
             print(path)

@@ -13,6 +13,7 @@ import glob
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,6 +115,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
+            if INTERRUPTED.is_set():
+                raise KeyboardInterrupt
             os.replace(tmp, target)
         except OSError as exc:
             named = {str(p) for p in (exc.filename, exc.filename2) if p is not None}
@@ -125,6 +128,12 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+INTERRUPTED = threading.Event()
+"""Set by the commands' Ctrl-C handler. A library (WeasyPrint drawing an SVG) may swallow the
+``KeyboardInterrupt`` a Ctrl-C raises; :func:`write_atomic` checks this before it replaces the
+target, so an interrupted build never writes its output."""
 
 
 def _remove_stale_temporaries(target: Path) -> None:
