@@ -430,3 +430,35 @@ def test_a_translator_is_printed_under_the_byline_and_widgets_stay_out_of_the_co
     )
     colophon = page[page.rindex("Depot Gazette Telegram") - 2000 :]
     assert "34 comments" not in colophon and ">Like<" not in colophon
+
+
+def test_a_name_between_the_standfirst_and_the_date_is_the_author() -> None:
+    text = (
+        "Depot drivers stop work\n\nDrivers say the new rosters leave them no rest between shifts.\n\n"
+        f"Ana Ruiz\n\n9 April 2024\n\n{BODY}"
+    )
+    for draft in both(text):
+        assert draft.authors == ("Ana Ruiz",)
+        assert draft.subtitle == "Drivers say the new rosters leave them no rest between shifts."
+        assert first_paragraph(draft) == LEAD
+
+
+def test_blog_widgets_around_the_byline_and_a_month_without_a_day() -> None:
+    text = f"Depot drivers stop work\n\nAna Ruiz\n\nFollow\n\n6 min read\n·\nApr 9, 2024\n\n--\n\nListen\n\nShare\n\n{BODY}"
+    draft = read(text, Path("a.txt"))
+    assert draft.authors == ("Ana Ruiz",) and draft.subtitle is None
+    assert draft.date == dt.date(2024, 4, 9)
+    assert first_paragraph(draft) == LEAD
+    monthly = read(f"Le travail sans fin\n\npar Claire Moreau\n\nMars 2024\n\n{BODY}", Path("b.txt"))
+    assert monthly.date is None and headings(monthly.body_html) == []
+    assert first_paragraph(monthly) == LEAD
+
+
+def test_a_credit_alone_is_not_a_caption_and_a_news_service_byline_is_the_publication() -> None:
+    draft = read(
+        f"Depot drivers stop work\n\nby Ana Ruiz\n\nPhotograph Source: Depot Union – CC BY 2.0\n\n{BODY}",
+        Path("a.txt"),
+    )
+    assert draft.subtitle is None and "Photograph" not in draft.body_html
+    service = read(f"Depot drivers stop work\n\nApril 9, 2024 by Northern Dispatch\n\n{BODY}", Path("b.txt"))
+    assert service.authors == () and service.publication == "Northern Dispatch"

@@ -82,6 +82,13 @@ _UPDATE = re.compile(
 )
 
 
+_CREDIT_ONLY = re.compile(
+    r"(?:photo(?:graph)?s?|image|picture|illustration|credit|foto|bild|фото)(?:\s+(?:source|credit|by))?\s*[:/©]",
+    re.IGNORECASE,
+)
+"""A photo credit with no caption before it ("Photograph Source: …"): dropped, never the standfirst."""
+
+
 # --- the header ---------------------------------------------------------------------------------
 
 
@@ -211,7 +218,13 @@ def _mark_context(units: list[Unit], kinds: list[str], zone: int) -> None:
                     or top.words >= min(5, units[index].words + 2)
                 )
             )
-            if not two_line_title and (first or under_title):
+            under_standfirst = (
+                top is not None
+                and kinds[previous] == "text"  # type: ignore[index]
+                and f.ends_closed(top.text)
+                and top.words >= 6
+            )
+            if not two_line_title and (first or under_title or under_standfirst):
                 kinds[index] = "byline"
         index += 1
     for index in range(zone):  # a widget's label is one next to its counter or button
@@ -251,9 +264,10 @@ def _mark_context(units: list[Unit], kinds: list[str], zone: int) -> None:
 
 
 def _near_date(kinds: list[str], index: int, zone: int) -> bool:
+    """Whether a date is next to ``index``, page widgets ("Follow", "6 min read", "·") aside."""
     for step in (-1, 1):
         j = index + step
-        while 0 <= j < zone and kinds[j] in {"marks", "button"}:
+        while 0 <= j < zone and abs(j - index) <= 4 and kinds[j] in FURNITURE:
             j += step
         if 0 <= j < zone and kinds[j] in {"date", "partial"}:
             return True
@@ -508,7 +522,11 @@ def _read_header_lines(
             found.dropped.append((unit.no, text))
         elif kind == "text":
             if caption_like(unit, units, index) and not found.subtitle_given:
-                if not found.subtitle and not any(u == f.plain(text) for _, u in found.dropped):
+                if (
+                    not found.subtitle
+                    and not _CREDIT_ONLY.match(text)
+                    and not any(u == f.plain(text) for _, u in found.dropped)
+                ):
                     found.put("subtitle", f.plain(text), unit.no, False, "a photo caption under the title")
                 else:
                     found.dropped.append((unit.no, text))

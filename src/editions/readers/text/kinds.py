@@ -207,7 +207,7 @@ def _partial_date(text: str) -> bool:
         if key in MONTHS or key in WEEKDAYS:
             named = True
         elif re.fullmatch(
-            r"\d{1,2}(?:st|nd|rd|th|er|e|\.|º)?|\d{1,2}[:h.]\d{2}|[ap]\.?m\.?|at|um|à|a|às|le|de|del|the|on",
+            r"\d{1,2}(?:st|nd|rd|th|er|e|\.|º)?|\d{4}|\d{1,2}[:h.]\d{2}|[ap]\.?m\.?|at|um|à|a|às|le|de|del|the|on",
             key,
         ):
             continue
