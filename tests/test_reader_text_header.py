@@ -444,7 +444,8 @@ def test_a_name_between_the_standfirst_and_the_date_is_the_author() -> None:
 
 
 def test_blog_widgets_around_the_byline_and_a_month_without_a_day() -> None:
-    text = f"Depot drivers stop work\n\nAna Ruiz\n\nFollow\n\n6 min read\n·\nApr 9, 2024\n\n--\n\nListen\n\nShare\n\n{BODY}"
+    widgets = "Follow\n\n6 min read\n·\nApr 9, 2024\n\n--\n\nListen\n\nShare"
+    text = f"Depot drivers stop work\n\nAna Ruiz\n\n{widgets}\n\n{BODY}"
     draft = read(text, Path("a.txt"))
     assert draft.authors == ("Ana Ruiz",) and draft.subtitle is None
     assert draft.date == dt.date(2024, 4, 9)

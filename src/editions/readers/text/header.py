@@ -535,6 +535,16 @@ def _read_header_lines(
                 and not found.subtitle_given
                 and title is not None
                 and index > title[1]
+                and any(k in META for k in kinds[index + 1 : body])
+            ):
+                found.put(
+                    "subtitle", f.plain(text), unit.no, True, "the line between the title and the byline"
+                )
+            elif (
+                not found.subtitle
+                and not found.subtitle_given
+                and title is not None
+                and index > title[1]
                 and (present_tense_caption(text, found.lang) or (not f.ends_closed(text) and unit.words >= 4))
             ):
                 found.put("subtitle", f.plain(text), unit.no, False, "a line between the title and the text")
