@@ -463,3 +463,41 @@ def test_a_credit_alone_is_not_a_caption_and_a_news_service_byline_is_the_public
     assert draft.subtitle is None and "Photograph" not in draft.body_html
     service = read(f"Depot drivers stop work\n\nApril 9, 2024 by Northern Dispatch\n\n{BODY}", Path("b.txt"))
     assert service.authors == () and service.publication == "Northern Dispatch"
+
+
+@pytest.mark.parametrize(
+    ("header", "authors", "date"),
+    [
+        ("Scritto da Marco Bianchi il 9 aprile 2024", ("Marco Bianchi",), dt.date(2024, 4, 9)),
+        (
+            "9 de abril de 2024, 10h00 | Atualizado há 2 horas\n\nPor Ana Souza, do Rio de Janeiro",
+            ("Ana Souza",),
+            dt.date(2024, 4, 9),
+        ),
+        ("Updated: April 10, 2024\nPublished: April 9, 2024", (), dt.date(2024, 4, 9)),
+    ],
+)
+def test_bylines_and_dates_with_places_and_updates(
+    header: str, authors: tuple[str, ...], date: dt.date
+) -> None:
+    draft = read(f"Depot drivers stop work\n\n{header}\n\n{BODY}", Path("a.txt"))
+    assert draft.authors == authors
+    assert draft.date == date
+    assert draft.subtitle is None
+    assert first_paragraph(draft) == LEAD
+
+
+def test_arrow_breadcrumbs_share_buttons_and_contacts_are_furniture() -> None:
+    text = (
+        f"Home → News\n\nDepot drivers stop work\n\n09.04.2024 10:15\n\n{BODY}\n"
+        "Share:\nFacebook\nTwitter\n\nRelated\n"
+    )
+    draft = read(text, Path("a.txt"))
+    assert draft.publication is None
+    assert paragraphs(draft.body_html)[-1] == THIRD
+    release = read(
+        f"Depot drivers stop work\n\nApril 9, 2024\n\n{BODY}\nFor more information contact: Lena Park, "
+        "(555) 014-2290, press@example.org\n",
+        Path("b.txt"),
+    )
+    assert paragraphs(release.body_html)[-1] == THIRD

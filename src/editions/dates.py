@@ -403,7 +403,7 @@ _MARKER = re.compile(
     r"(?:(?:written|reported|words|text|story|reporting|article|photos?|interview)"
     r"(?:\s+(?:and|&)\s+(?:photos?|video|text|words))?\s+)?by\b\s*:?"
     r"|(?:written|edited|translated)\s*:"
-    r"|(?:[ée]crit\s+)?par\b"
+    r"|(?:[ée]crit\s+)?par\b|(?:scritt[oa]|a cura)\s+d[ai]\b|geschrieben\s+von\b"
     r"|von\b|text\s*:|texte\s*:|words\s*:"
     r"|(?:escrito\s+)?por\b"
     r"|door\b|av\b|af\b|od\b"
@@ -462,6 +462,8 @@ def _is_name(piece: str, *, bare: bool) -> bool:
         return False
     if any(ch.isdigit() for ch in piece) or words[-1].casefold() in _PARTICLES:
         return False
+    if words[0].islower() and words[0].casefold() in _PARTICLES:
+        return False  # "do Rio de Janeiro" after a comma is a place, not a second author
     if not all(_is_name_word(w) for w in words):
         return False
     if not any(_is_name_word(w) and not w[0].islower() and w.casefold() not in _PARTICLES for w in words):

@@ -27,7 +27,7 @@ def _split(words: str) -> list[str]:
 MAX_META_LINE = 200
 """Lines longer than this are never promos, buttons, bylines or navigation."""
 
-_NAV_SEP = re.compile(r"\s*(?:[|•·»›>]|\s/\s|\t|\s{3,})\s*")
+_NAV_SEP = re.compile(r"\s*(?:[|•·»›>→]|\s/\s|\t|\s{3,})\s*")
 _URL_ONLY = re.compile(r"(?:https?://)?(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}(?:/\S*)?", re.IGNORECASE)
 _CLOSING = ".,;:!…"
 
@@ -141,7 +141,7 @@ _RELATED = re.compile(
     r"previous (?:article|post|story)|next (?:article|post|story)|"
     r"articles? (?:similaires|liés|connexes)|à lire aussi|sur le même sujet|"
     r"ähnliche artikel|weitere artikel|das könnte sie auch interessieren|mehr zum thema|"
-    r"artículos relacionados|noticias relacionadas|te puede interesar|articoli correlati|"
+    r"artículos relacionados|noticias relacionadas|te puede interesar|articoli correlati|correlati|"
     r"artigos relacionados|gerelateerde artikelen|powiązane artykuły|"
     r"похожие (?:статьи|материалы|новости)|читайте также|схожі (?:статті|матеріали)|читайте також)\s*:?",
     re.IGNORECASE,
@@ -214,7 +214,7 @@ _SOCIAL = (
     "link|url|pinterest|tumblr|bluesky|mastodon|threads|messenger|sms|flipboard|pocket|menu|tweet|"
     "instagram|youtube|tiktok|vk|viber|line|bookmark|save|comment|comments"
 )
-_SHARE_RUN = re.compile(rf"(?:{_SOCIAL})(?:[\s|/·•,]*(?:{_SOCIAL}))+", re.IGNORECASE)
+_SHARE_RUN = re.compile(rf"(?:{_SOCIAL})(?:[\s|/·•,]*(?:{_SOCIAL}))*", re.IGNORECASE)
 
 _APPEAL = re.compile(
     r"donat\w*|\bdonor|chip in|contribut\w*|fund ?drive|fundrais\w*|reader-(?:funded|supported)|"
@@ -297,8 +297,9 @@ _TRANSLATED = re.compile(
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
-    r"(?:media |press |news )?(?:contacts?|kontakt|pressekontakt|contacto|contatto|contato|контакты?)"
-    r"\s*:.{0,80}",
+    r"(?:for (?:more |further )?information,? )?(?:media |press |news )?"
+    r"(?:contacts?|kontakt|pressekontakt|contacto|contatto|contato|контакты?)"
+    r"\s*:.{0,160}",
     re.IGNORECASE,
 )
 _PHONE_OR_MAIL = re.compile(r"\S+@\S+\.\w+|\(?\+?\d[\d ().-]{6,}\d")
@@ -414,7 +415,7 @@ def is_nav(line: str) -> bool:
         return False
     if any(ch.isdigit() for ch in line) and not any(norm_word(item) in _NAV_WORDS for item in items):
         return False
-    if re.search(r"[›»>]", line):
+    if re.search(r"[›»>→]", line):
         return True
     return len(items) >= 3 or any(norm_word(item) in _NAV_WORDS for item in items)
 

@@ -180,6 +180,15 @@ def _hashtags(text: str) -> bool:
     return bool(words) and all(w.startswith("#") and len(w) > 1 for w in words)
 
 
+_UPDATED_NOTE = re.compile(
+    r"(?:updated|last updated|mis à jour|aktualisiert|actualizado|atualizado|aggiornato|обновлено)\b|"
+    r"(?:há|hace|vor|il y a|fa)?\s*\d{1,3}\s*(?:min\w*|hours?|hrs?|horas?|heures?|stunden?|ore|minut\w*|"
+    r"час\w*|мин\w*)(?:\s+ago|\s+fa|\s+назад)?$",
+    re.IGNORECASE,
+)
+"""An "Updated" note or a relative time ("2 hours ago", "há 2 horas") beside a date."""
+
+
 def loose_date(text: str, dayfirst: bool) -> bool:
     """A short line holding a full date among page labels ("13.11.2016 / Hintergrund / Seite 12")."""
     if len(text.split()) > 12:
@@ -187,11 +196,12 @@ def loose_date(text: str, dayfirst: bool) -> bool:
     found = split_dateline(text, dayfirst)
     if found is None:
         return False
-    if sum(len(p.split()) for p in found.rest) > 8:
+    rest = [part for part in found.rest if not _UPDATED_NOTE.match(part)]
+    if sum(len(p.split()) for p in rest) > 8:
         return False
     return all(
         len(part.split()) <= 4 and all(w[0].isupper() or any(ch.isdigit() for ch in w) for w in part.split())
-        for part in found.rest
+        for part in rest
     )
 
 
