@@ -501,3 +501,19 @@ def test_arrow_breadcrumbs_share_buttons_and_contacts_are_furniture() -> None:
         Path("b.txt"),
     )
     assert paragraphs(release.body_html)[-1] == THIRD
+
+
+def test_agency_credit_after_a_caption_and_greek_colloquial_months() -> None:
+    draft = read(
+        "Depot drivers stop work\n\nApr 9, 2024\n\n"
+        f"Pickets outside the northern depot. Union News photo\n\n{BODY}",
+        Path("a.txt"),
+    )
+    assert draft.subtitle == "Pickets outside the northern depot. Union News photo"
+    assert first_paragraph(draft) == LEAD
+    greek = read(
+        "ΠΟΛΙΤΙΚΗ\n\nΑπεργία στα λιμάνια για τα μέτρα ασφαλείας\n\nΔευτέρα 4 Μάρτη 2024\n\n"
+        "Σε απεργία βρίσκονται από σήμερα το πρωί οι λιμενεργάτες, διαμαρτυρόμενοι για την έλλειψη μέτρων.\n",
+        Path("b.txt"),
+    )
+    assert greek.date == dt.date(2024, 3, 4) and greek.subtitle is None

@@ -572,6 +572,7 @@ def is_credit(text: str) -> bool:
 
 
 _CREDIT_MORE = re.compile(
+    r"(?<=\s)[A-Z][\w.&-]*\s+(?i:photo|photograph|foto|image)s?\.?\s*$|"  # "… Liberation photo", "AP Photo"
     r"\((?:[^()]{2,60}\s/\s[^()]{2,40}|(?:foto|photo|photos|bild|фото|immagine|imagen|imagem)\s+"
     r"(?:di|de|von|by|par|por|от|da)\s[^()]{2,60})\)\s*$|"
     r"\b(?:foto|photo|bild|фото)\s+(?:di|de|von|by|par|por|от|da)\s+[^\W\d_]",

@@ -83,7 +83,8 @@ _UPDATE = re.compile(
 
 
 _CREDIT_ONLY = re.compile(
-    r"(?:photo(?:graph)?s?|image|picture|illustration|credit|foto|bild|фото)(?:\s+(?:source|credit|by))?\s*[:/©]",
+    r"(?:photo(?:graph)?s?|image|picture|illustration|cr[ée]dits?|foto|bild|фото)"
+    r"(?:\s+(?:source|credit|by|photo))?\s*[:/©]",
     re.IGNORECASE,
 )
 """A photo credit with no caption before it ("Photograph Source: …"): dropped, never the standfirst."""
