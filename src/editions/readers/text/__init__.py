@@ -245,6 +245,4 @@ def split_blocks(text: str) -> list[list[str]]:
     return [b.lines for b in paragraphs(found_units, gapped=is_gapped(found_units))]
 
 
-_ = re  # kept for callers that patch patterns
-
 __all__ = ["clean_line", "is_promo", "read", "render_body", "sentence_count", "split_blocks"]

@@ -52,8 +52,8 @@ def read_footer(units: list[Unit], found: Found, dayfirst: bool) -> int:
                 box.add(unit.no)
         elif kind in {"date", "partial"} or _closing_dateline(text, dayfirst):
             date = parse_dateline(text, dayfirst) or date_in(text, dayfirst)
-            if date and found.put("date", date, unit.no, True, "a date line closes the text"):
-                pass
+            if date:
+                found.put("date", date, unit.no, True, "a date line closes the text")
             found.dropped.append((unit.no, text))
         elif kind == "byline" or (ATTRIBUTION.match(text) and byline_names(text)):
             credited = byline_names(text) or ()

@@ -366,16 +366,15 @@ def appeal_hits(text: str) -> int:
 
 
 def is_appeal(text: str) -> bool:
-    """A donation or subscription appeal: a short call with one appeal word, a paragraph with two."""
+    """A donation or subscription appeal: two appeal words, or one in a short call (a button of up
+    to four words, a line ending with "!", or one that starts with a call such as "Join", "Support")."""
     hits = appeal_hits(text)
+    if hits >= 2:
+        return True
     words = len(text.split())
-    if words <= 14:
-        return hits >= 1 and not _ends_as_sentence_in_body(text)
-    return hits >= 2
-
-
-def _ends_as_sentence_in_body(text: str) -> bool:
-    return False
+    return (
+        hits == 1 and words <= 14 and (words <= 4 or text.rstrip().endswith("!") or bool(_CALL.match(text)))
+    )
 
 
 def is_login(line: str) -> bool:

@@ -553,8 +553,6 @@ def _read_header_lines(
                 found.leading.append(unit)
     _choose_date(units, dates, start_of_title, found)
     _choose_publication(units, kinds, masthead, found)
-    if found.notes:
-        pass
 
 
 def _choose_date(

@@ -141,7 +141,7 @@ def kind_of(text: str, dayfirst: bool) -> str:
         return "promo"
     if f.is_login(text):
         return "login"
-    if _appeal(text):
+    if f.is_appeal(text):
         return "appeal"
     if short and f.is_debris(text):
         return "debris"
@@ -163,16 +163,6 @@ def kind_of(text: str, dayfirst: bool) -> str:
         if f.is_tagline(text):
             return "tagline"
     return "text"
-
-
-def _appeal(text: str) -> bool:
-    hits = f.appeal_hits(text)
-    words = len(text.split())
-    if hits >= 2:
-        return True
-    if hits == 1 and words <= 14:
-        return words <= 4 or text.rstrip().endswith("!") or bool(f._CALL.match(text))
-    return False
 
 
 def _hashtags(text: str) -> bool:
