@@ -517,3 +517,10 @@ def test_agency_credit_after_a_caption_and_greek_colloquial_months() -> None:
         Path("b.txt"),
     )
     assert greek.date == dt.date(2024, 3, 4) and greek.subtitle is None
+
+
+def test_a_short_title_ending_with_a_full_stop_above_a_byline_is_the_title() -> None:
+    draft = read(f"Nothing is settled.\n\nBy Ana Ruiz\n\n{BODY}", Path("a.txt"))
+    assert draft.title == "Nothing is settled."
+    assert draft.authors == ("Ana Ruiz",)
+    assert first_paragraph(draft) == LEAD

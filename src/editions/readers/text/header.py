@@ -372,6 +372,16 @@ def _choose_title(
         and not caption_like(units[i], units, i)
     ]  # fmt: skip
     if not candidates:
+        # "Nothing is settled." right above a byline: a title may end with a full stop
+        meta = next((i for i in range(masthead_end, limit) if kinds[i] in META), None)
+        above = meta - 1 if meta is not None else -1
+        if (
+            above >= masthead_end
+            and kinds[above] == "text"
+            and units[above].words <= 15
+            and f.sentence_count(units[above].text) == 1
+        ):
+            return above, above
         return None
     last = candidates[-1]
     # a bare name under the title, right above the text, is a byline
