@@ -10,12 +10,13 @@ Every command is a thin layer: parse the arguments, call one library function, m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from . import __version__, textio
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
+from .model import Article
+from .stdio import FORMATS, STDIO, read_stdin_bytes, stdin_article, stdin_draft, stdout_target
 
 log = logging.getLogger("editions")
 
@@ -38,11 +41,16 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="article files, folders or edition.toml files, in order (default: ./articles)",
+        help="article files, folders or edition.toml files, in order (default: ./articles); "
+        "- reads one article from standard input",
     )
     parser.add_argument(
-        "-o", "--output", metavar="OUT", help="output file (default: dist/<edition-slug>.<ext>)"
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file, or - for standard output (default: dist/<edition-slug>.<ext>)",
     )
+    _add_from(parser)
     parser.add_argument(
         "--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')"
     )
@@ -67,6 +75,47 @@ def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
     return parser
+
+
+def _add_from(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="from_format",
+        choices=tuple(FORMATS),
+        metavar="FORMAT",
+        help="the format of the article read from standard input (-): "
+        + ", ".join(FORMATS)
+        + " (default: detected)",
+    )
+
+
+def _check_stdin(parser: argparse.ArgumentParser, inputs: Sequence[str], from_format: str | None) -> None:
+    """``-`` at most once, and ``--from`` only with it (both are mistakes the user can fix)."""
+    count = list(inputs).count(STDIO)
+    if count > 1:
+        parser.error("standard input (-) can be read only once")
+    if from_format and not count:
+        parser.error("--from FORMAT is the format of standard input: give - as an input too")
+
+
+def _inputs(inputs: Sequence[str], from_format: str | None, lang: str | None) -> list[str | Article]:
+    """The inputs, with ``-`` read from standard input as one article."""
+    return [stdin_article(read_stdin_bytes(), from_format, lang=lang) if p == STDIO else p for p in inputs]
+
+
+@contextlib.contextmanager
+def _output(output: str | None, suffix: str) -> Iterator[str | None]:
+    """Where the library writes: ``output``, or for ``-`` a temporary file sent to standard output."""
+    if output != STDIO:
+        yield output
+        return
+    with stdout_target(suffix) as target:
+        yield str(target)
+
+
+def _written(output: str | None, *paths: Path) -> list[Path]:
+    """The files to list once done: none when the output went to standard output."""
+    return [] if output == STDIO else list(paths)
 
 
 class _WarningHandler(logging.Handler):
@@ -134,20 +183,29 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
     return 0
 
 
+def make_html_parser() -> argparse.ArgumentParser:
+    """The arguments of ``make-html``."""
+    return _base_parser("make-html", "Build one self-contained HTML file from articles.")
+
+
 def make_html_main(argv: Sequence[str] | None = None) -> int:
     """``make-html [PATH ...] [-o OUT] [--style NAME]``: write the HTML edition."""
-    parser = _base_parser("make-html", "Build one self-contained HTML file from articles.")
+    parser = make_html_parser()
     args = parser.parse_args(argv)
+    _check_stdin(parser, args.paths, args.from_format)
 
-    def action() -> Path:
-        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
-        return make_html(
-            edition,
-            args.output,
-            style=args.style,
-            allow_remote_images=args.allow_remote_images,
-            require_sources=args.require_sources,
-        )
+    def action() -> list[Path]:
+        with _output(args.output, ".html") as out:
+            inputs = _inputs(args.paths, args.from_format, args.lang)
+            edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+            path = make_html(
+                edition,
+                out,
+                style=args.style,
+                allow_remote_images=args.allow_remote_images,
+                require_sources=args.require_sources,
+            )
+        return _written(args.output, path)
 
     return _run(parser.prog, args, action)
 
@@ -167,8 +225,8 @@ def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
-def make_pdf_main(argv: Sequence[str] | None = None) -> int:
-    """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and the imposed PDF)."""
+def make_pdf_parser() -> argparse.ArgumentParser:
+    """The arguments of ``make-pdf``."""
     from .impose import LAYOUTS
 
     parser = _base_parser("make-pdf", "Build a print-ready PDF pamphlet from articles.")
@@ -229,16 +287,32 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         action=argparse.BooleanOptionalAction,
         help="add crop and fold marks, job name and sheet numbers (or not)",
     )
-    args = parser.parse_args(argv)
+    return parser
 
-    def action() -> list[Path]:
+
+def make_pdf_main(argv: Sequence[str] | None = None) -> int:
+    """``make-pdf [PATH ...] [-o OUT] [--paper SIZE] …``: write the PDF (and the imposed PDF)."""
+    parser = make_pdf_parser()
+    args = parser.parse_args(argv)
+    _check_stdin(parser, args.paths, args.from_format)
+    streaming = args.output == STDIO
+    if streaming and args.impose not in (None, "none"):
+        parser.error(
+            "--impose cannot be used with -o - (standard output takes one PDF, the imposed one would "
+            "be a second): give -o FILE, or pipe the PDF to another make-pdf run's input"
+        )
+    if streaming and args.keep_html:
+        parser.error("--keep-html cannot be used with -o - (standard output takes one file): give -o FILE")
+
+    def build(out: str | None) -> list[Path]:
         from .impose import impose, write_note
         from .pdf import make_pdf
 
-        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
+        inputs = _inputs(args.paths, args.from_format, args.lang)
+        edition = load_edition(inputs, lang=args.lang, offline=args.offline)
         result = make_pdf(
             edition,
-            args.output,
+            out,
             style=args.style,
             paper=args.paper,
             font_size=args.font_size,
@@ -259,7 +333,9 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         settings = edition.pdf
         layout = args.impose or settings.impose
         inherit = args.impose is None or settings.impose in (None, args.impose)
-        if layout and layout != "none":
+        if layout and layout != "none" and streaming:
+            log.warning("the imposed PDF edition.toml asks for is not written with -o - (give -o FILE)")
+        elif layout and layout != "none":
             target = result.path.with_name(f"{result.path.stem}-{layout}.pdf")
             imposed = impose(
                 result.path,
@@ -276,39 +352,56 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
                 print(imposed.note, file=sys.stderr)
         return outputs
 
+    def action() -> list[Path]:
+        with _output(args.output, ".pdf") as out:
+            return _written(args.output, *build(out))
+
     return _run(parser.prog, args, action)
+
+
+def make_epub_parser() -> argparse.ArgumentParser:
+    """The arguments of ``make-epub``."""
+    parser = _base_parser("make-epub", "Build an EPUB 3 collection from articles.")
+    parser.add_argument("--embed-fonts", action="store_true", help="embed the style's fonts in the EPUB")
+    return parser
 
 
 def make_epub_main(argv: Sequence[str] | None = None) -> int:
     """``make-epub [PATH ...] [-o OUT] [--style NAME] [--embed-fonts]``: write the EPUB 3 edition."""
-    parser = _base_parser("make-epub", "Build an EPUB 3 collection from articles.")
-    parser.add_argument("--embed-fonts", action="store_true", help="embed the style's fonts in the EPUB")
+    parser = make_epub_parser()
     args = parser.parse_args(argv)
+    _check_stdin(parser, args.paths, args.from_format)
 
-    def action() -> Path:
+    def action() -> list[Path]:
         from .epub import make_epub
 
-        edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
-        return make_epub(
-            edition,
-            args.output,
-            style=args.style,
-            embed_fonts=args.embed_fonts,
-            allow_remote_images=args.allow_remote_images,
-            require_sources=args.require_sources,
-        )
+        with _output(args.output, ".epub") as out:
+            inputs = _inputs(args.paths, args.from_format, args.lang)
+            edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+            path = make_epub(
+                edition,
+                out,
+                style=args.style,
+                embed_fonts=args.embed_fonts,
+                allow_remote_images=args.allow_remote_images,
+                require_sources=args.require_sources,
+            )
+        return _written(args.output, path)
 
     return _run(parser.prog, args, action)
 
 
-def import_main(argv: Sequence[str] | None = None) -> int:
-    """``editions import SOURCE ... [-o DIR] [--overwrite]``: write articles as Markdown for review."""
+def import_parser() -> argparse.ArgumentParser:
+    """The arguments of ``editions import``."""
     parser = _Parser(
         prog="editions import",
         description="Write articles (files, folders, URLs) as Markdown files with front matter, for review.",
     )
     parser.add_argument(
-        "sources", nargs="+", metavar="SOURCE", help="article files, folders or http(s):// URLs"
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="article files, folders or http(s):// URLs; - reads one article from standard input",
     )
     parser.add_argument(
         "-o",
@@ -325,23 +418,58 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    _add_from(parser)
+    return parser
+
+
+def import_main(argv: Sequence[str] | None = None) -> int:
+    """``editions import SOURCE ... [-o DIR] [--overwrite]``: write articles as Markdown for review."""
+    parser = import_parser()
     args = parser.parse_args(argv)
+    _check_stdin(parser, args.sources, args.from_format)
 
     def action() -> list[Path]:
         from .importer import import_articles
 
+        sources = [
+            stdin_draft(read_stdin_bytes(), args.from_format) if s == STDIO else s for s in args.sources
+        ]
         return import_articles(
-            args.sources, Path(args.output), offline=args.offline, overwrite=args.overwrite, lang=args.lang
+            sources, Path(args.output), offline=args.offline, overwrite=args.overwrite, lang=args.lang
         )
 
     return _run(parser.prog, args, action)
 
+
+def completion_main(argv: Sequence[str] | None = None) -> int:
+    """``editions completion SHELL``: print the shell completion script (see :mod:`editions.clidoc`)."""
+    from .clidoc import completion_main
+
+    return completion_main(argv)
+
+
+def man_main(argv: Sequence[str] | None = None) -> int:
+    """``editions man [COMMAND]``: print a command's manual page (see :mod:`editions.clidoc`)."""
+    from .clidoc import man_main
+
+    return man_main(argv)
+
+
+#: Each command's argument parser, by the name the user types (for completion and manual pages).
+PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "make-html": make_html_parser,
+    "make-pdf": make_pdf_parser,
+    "make-epub": make_epub_parser,
+    "editions import": import_parser,
+}
 
 SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "import": import_main,
     "html": make_html_main,
     "pdf": make_pdf_main,
     "epub": make_epub_main,
+    "completion": completion_main,
+    "man": man_main,
 }
 
 
@@ -349,11 +477,13 @@ def editions_main(argv: Sequence[str] | None = None) -> int:
     """``editions COMMAND ...``: ``import``; ``html``, ``pdf`` and ``epub`` are the make-* commands."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print("usage: editions {import,html,pdf,epub} ...\n")
+        print("usage: editions {import,html,pdf,epub,completion,man} ...\n")
         print("  import   write articles (files, folders, URLs) as Markdown with front matter for review")
         print("  html     the same as make-html")
         print("  pdf      the same as make-pdf")
         print("  epub     the same as make-epub")
+        print("  completion SHELL  print the completion script for bash, zsh or fish")
+        print("  man [COMMAND]     print the manual page of editions, make-html, make-pdf or make-epub")
         return 0 if args else 2
     if args[0] == "--version":
         print(f"editions {__version__}")

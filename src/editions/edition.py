@@ -48,9 +48,11 @@ PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex
 
 
 def load_edition(
-    paths: Sequence[str | Path] | str | Path = (), *, lang: str | None = None, offline: bool = False
+    paths: Sequence[str | Path | Article] | str | Path = (), *, lang: str | None = None, offline: bool = False
 ) -> Edition:
     """Read an edition from article files, URLs, folders and manifests (see the module docstring).
+
+    An :class:`Article` among ``paths`` (one already read, e.g. from standard input) is taken as is.
 
     A PATH (or a manifest's ``articles`` entry) that is an ``http://``/``https://`` URL is fetched
     and read as a web page; ``offline=True`` refuses that with an error naming the URL.
@@ -61,8 +63,11 @@ def load_edition(
         paths = [DEFAULT_FOLDER]
     manifest: dict[str, Any] | None = None
     manifest_path: Path | None = None
-    files: list[Path | str] = []
+    files: list[Path | str | Article] = []
     for raw in paths:
+        if isinstance(raw, Article):
+            files.append(raw)
+            continue
         if is_url(raw):
             files.append(str(raw).strip())
             continue
@@ -96,8 +101,10 @@ class _ManifestURL(str):
     """A URL listed in an ``edition.toml``: untrusted, so never fetched from a private address."""
 
 
-def _read_source(source: Path | str, lang: str | None, offline: bool) -> Article:
-    """Read one article: a file, or a URL fetched unless ``offline``."""
+def _read_source(source: Path | str | Article, lang: str | None, offline: bool) -> Article:
+    """Read one article: a file, or a URL fetched unless ``offline`` (an Article is already read)."""
+    if isinstance(source, Article):
+        return source
     if isinstance(source, str):
         from .readers.url import read_url
 

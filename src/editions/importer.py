@@ -58,7 +58,7 @@ class _Imported:
 
 
 def import_articles(
-    sources: Sequence[str | Path],
+    sources: Sequence[str | Path | Draft],
     out_dir: str | Path,
     *,
     offline: bool = False,
@@ -68,7 +68,8 @@ def import_articles(
     """Write each source as ``<out_dir>/<name>.md`` and return the files written, in order.
 
     A file keeps its name (``02-strike.txt`` becomes ``02-strike.md``, so the order of a folder
-    is kept); a URL is named after the article's title. ``lang`` is the fallback language when
+    is kept); a URL, or a :class:`Draft` already read (from standard input), is named after the
+    article's title. ``lang`` is the fallback language when
     an article neither says nor reveals its own. Raises :class:`EditionsError` when a source
     cannot be read or fetched, when ``offline`` and a source is a URL, or when a file to write
     exists already and ``overwrite`` is false.
@@ -100,9 +101,12 @@ def import_articles(
     return targets
 
 
-def _expand(sources: Sequence[str | Path]) -> list[str | Path]:
-    expanded: list[str | Path] = []
+def _expand(sources: Sequence[str | Path | Draft]) -> list[str | Path | Draft]:
+    expanded: list[str | Path | Draft] = []
     for source in sources:
+        if isinstance(source, Draft):
+            expanded.append(source)
+            continue
         if is_url(source):
             expanded.append(str(source).strip())
             continue
@@ -127,8 +131,13 @@ def _expand(sources: Sequence[str | Path]) -> list[str | Path]:
     return expanded
 
 
-def _import_one(source: str | Path, out_dir: Path, *, offline: bool, lang: str | None) -> _Imported:
-    if isinstance(source, Path):
+def _import_one(source: str | Path | Draft, out_dir: Path, *, offline: bool, lang: str | None) -> _Imported:
+    if isinstance(source, Draft):
+        draft = source
+        fallback_title = "Untitled"
+        stem = ""
+        images = _take_images(draft, None, out_dir)
+    elif isinstance(source, Path):
         draft = read_draft(source)
         fallback_title = source.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
         stem = source.stem
@@ -151,7 +160,8 @@ def _import_one(source: str | Path, out_dir: Path, *, offline: bool, lang: str |
     if notes:
         definitions = "\n\n".join(_note_definition(i, n) for i, n in enumerate(notes, 1))
         body = body.rstrip("\n") + "\n\n" + definitions
-    return _Imported(str(source), draft, front, body, stem, images)
+    name = "-" if isinstance(source, Draft) else str(source)
+    return _Imported(name, draft, front, body, stem, images)
 
 
 def front_matter_fields(draft: Draft, *, title: str, lang: str | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ..errors import EditionsError
 from ..lang import detect_language
 from ..model import Article, Evidence, Source
 from ..sanitize import MAX_ITEMS, clean_html, clean_text, clip, html_to_text
-from ..textio import read_bytes, read_text
+from ..textio import decode_text, read_bytes, read_text
 from ..typography import smarten_html, smarten_text
 
 log = logging.getLogger("editions")
@@ -100,6 +100,22 @@ def read_draft(path: Path) -> Draft:
     if not text.strip():
         raise EditionsError("the article is empty", path)
     return reader(text, path)
+
+
+def draft_from_bytes(data: bytes, suffix: str, name: Path) -> Draft:
+    """What the reader for ``suffix`` (``.md``, ``.docx`` …) finds in ``data``, an article that is
+    not a file (standard input); ``name`` stands for the file in messages."""
+    reader = _registry().get(suffix)
+    if reader is None:
+        raise EditionsError(f"unknown article format '{suffix}'", name)
+    if not data.strip():
+        raise EditionsError("the article is empty", name)
+    if getattr(reader, "binary", False):
+        return reader(data, name)
+    text = decode_text(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise EditionsError("the article is empty", name)
+    return reader(text, name)
 
 
 def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None) -> Article:
