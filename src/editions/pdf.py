@@ -50,6 +50,7 @@ from . import weasyfix
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import default_output, render_html
+from .limits import check_edition
 from .model import Edition
 from .paper import (
     PageGeometry,
@@ -537,9 +538,13 @@ _TAGS = re.compile(r"<[^>]*>")
 def check_length(edition: Edition, limit: int = MAX_PDF_TEXT) -> None:
     """Refuse an edition too long to lay out in reasonable time, naming its longest article.
 
+    The counts of what else costs layout time (blocks, list items, table cells …) are checked first
+    (:func:`editions.limits.check_edition`).
+
     ``limit`` is for the whole edition (:data:`MAX_PDF_TEXT_IN_PARTS` when it is rendered in parts);
     no article may exceed :data:`MAX_PDF_TEXT` either way.
     """
+    check_edition(edition, in_parts=limit > MAX_PDF_TEXT)  # blocks, footnotes, images …
     costs = []
     for article in edition.articles:
         chars = len(_TAGS.sub("", article.body_html)) + sum(len(_TAGS.sub("", n)) for n in article.footnotes)
