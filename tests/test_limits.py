@@ -195,3 +195,66 @@ def test_the_benchmark_anthology_is_far_from_the_limits(tmp_path: Path) -> None:
     for name in ("blocks", "elements", "list_items", "table_cells", "footnotes", "images"):
         assert getattr(total, name) <= getattr(EDITION_LIMITS, name) // 4, (name, total)
     check_edition(edition, in_parts=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Smaller: duplicates in a manifest, an unknown style's line, an unusable cache folder
+
+
+def _edition_folder(folder: Path, manifest: str, names: tuple[str, ...] = ("a.md", "b.md")) -> Path:
+    folder.mkdir()
+    for name in names:
+        stem = name.removesuffix(".md")
+        (folder / name).write_text(
+            f"---\ntitle: Article {stem}\npublication: P\nlang: en\n---\nText {stem}.\n"
+        )
+    (folder / "edition.toml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+def test_an_article_listed_twice_is_warned_about_with_its_line_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _edition_folder(
+        tmp_path / "ed", 'title = "Twice"\narticles = [\n  "a.md",\n  "b.md",\n  "a.md",\n]\n'
+    )
+    out = tmp_path / "twice.html"
+    assert make_html_main([str(folder), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    manifest = folder / "edition.toml"
+    assert (
+        f"warning: {manifest}:5: article 'a.md' is listed again (first on line 3); it is printed twice" in err
+    )
+    assert out.read_text(encoding="utf-8").count("Text a.") == 2
+
+
+def test_an_unknown_style_in_the_manifest_names_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _edition_folder(tmp_path / "ed", 'title = "Styled"\n\nstyle = "nonesuch"\n')
+    assert make_html_main([str(folder), "-o", str(tmp_path / "s.html")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(
+        f"make-html: error: {folder / 'edition.toml'}:3: unknown style 'nonesuch' (available: "
+    )
+    # The command line's --style still wins over the manifest's.
+    assert make_html_main([str(folder), "-o", str(tmp_path / "s.html"), "--style", "default"]) == 0
+
+
+@pytest.mark.parametrize(("kind", "reason"), [("file", "not a folder"), ("under-a-file", "Not a directory")])
+def test_an_unusable_cache_folder_is_warned_about_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, reason: str
+) -> None:
+    names = tuple(f"a{i}.md" for i in range(12))
+    folder = _edition_folder(tmp_path / "ed", 'title = "Cached"\n', names)
+    (tmp_path / "file").write_text("not a folder")
+    cache = tmp_path / "file" if kind == "file" else tmp_path / "file" / "cache"
+    out = tmp_path / "c.pdf"
+    assert make_pdf_main([str(folder), "-o", str(out), "-q", "-j", "1", "--cache-dir", str(cache)]) == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if "cache folder" in line]
+    assert warnings == [
+        f"warning: {cache}: cannot use this cache folder ({reason}); building without a cache"
+    ]
+    assert out.is_file()
+    assert (tmp_path / "file").read_text() == "not a folder"

@@ -31,6 +31,7 @@ import logging
 import math
 import mimetypes
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -564,6 +565,20 @@ def check_length(edition: Edition, limit: int = MAX_PDF_TEXT) -> None:
     )
 
 
+def _usable_cache(folder: Path) -> bool:
+    """Whether the cache folder can be created and written; if not, one warning (the build goes on
+    without a cache)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        reason = "not a folder" if folder.exists() and not folder.is_dir() else exc.strerror or str(exc)
+        log.warning("%s: cannot use this cache folder (%s); building without a cache", folder, reason)
+        return False
+    return True
+
+
 def _default_cache_dir() -> Path:
     from .cache import default_cache_dir
 
@@ -620,6 +635,8 @@ def make_pdf(
     report(f"rendering {len(edition.articles)} article(s)…")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     folder = (Path(cache_dir) if cache_dir else _default_cache_dir()) if cache and in_parts else None
+    if folder is not None and not _usable_cache(folder):
+        folder = None
     workers = 1
     if in_parts:
         from .parallel import environment_jobs
