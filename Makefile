@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/make-html articles -o dist/sample-edition.html
 	$(BIN)/make-pdf articles -o dist/sample-edition.pdf --impose booklet
 	$(BIN)/make-epub articles -o dist/sample-edition.epub
+	@echo "The commands are in $(BIN)/: run $(BIN)/make-pdf articles -o dist/pamphlet.pdf, or . $(BIN)/activate first"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

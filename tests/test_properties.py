@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,6 +151,103 @@ def test_random_text_between_front_matter_fences(raw: str, body: str) -> None:
         path = folder / "fenced.md"
         path.write_text(f"---\n{raw}\n---\n{body}", encoding="utf-8", errors="surrogatepass")
         read_or_error(path)
+
+
+@SETTINGS
+@given(
+    string_chars=st.integers(min_value=0, max_value=20_000),
+    fan_out=st.lists(st.integers(min_value=1, max_value=12), max_size=4),
+    uses=st.integers(min_value=0, max_value=150),
+    where=st.sampled_from(["tags", "author", "promos", "title", "unknown"]),
+)
+def test_front_matter_aliases_are_bounded(
+    string_chars: int, fan_out: list[int], uses: int, where: str
+) -> None:
+    """Anchors nested ``len(fan_out)`` deep, each level repeating the one below; ``uses`` aliases to the top.
+
+    The loader refuses (one line naming the file and line) exactly when the aliases exceed the caps,
+    and answers quickly either way.
+    """
+    from editions.readers.frontmatter import MAX_ALIASES, MAX_EXPANDED_CHARS
+
+    lines = ["---", "lang: en", f'a0: &a0 "{"x" * string_chars}"']
+    for level, count in enumerate(fan_out, start=1):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * count) + "]")
+    top = f"*a{len(fan_out)}"
+    lines.append(f"{where}: [" + ", ".join([top] * uses) + "]")
+    lines += ["---", "The body of the article."]
+    aliases = sum(fan_out) + uses
+    # What the aliases stand for: characters, and one more for every value (a string, a list).
+    size, expanded = string_chars + 1, 0
+    for count in fan_out:
+        expanded += count * size
+        size = 1 + count * size
+    expanded += uses * size
+    with _folder() as folder:
+        path = folder / "aliases.md"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            editions.read_article(path)
+            message = ""
+        except EditionsError as exc:
+            message = str(exc)
+        assert time.perf_counter() - start < 5
+    refused = "front matter refused" in message
+    if aliases > MAX_ALIASES or expanded > 2 * MAX_EXPANDED_CHARS:
+        assert refused, message
+        assert message.startswith(f"{path}:") and message.split(":")[1].isdigit()
+    elif expanded < MAX_EXPANDED_CHARS // 2:
+        assert not refused, message
+
+
+_DENSE_UNITS = {
+    "paragraph": "w\n\n",
+    "item": "- i\n",
+    "row": "| a | b |\n",
+    "note": "n[^{n}]\n\n[^{n}]: x\n\n",
+    "image": "![i](i.png)\n\n",
+    "emphasis": "*e* ",
+    "quote": "> q\n\n",
+}
+_SMALL_LIMITS = {"blocks": 120, "elements": 300, "list_items": 40, "table_cells": 50, "footnotes": 15}
+
+
+@SETTINGS
+@given(units=st.lists(st.tuples(st.sampled_from(sorted(_DENSE_UNITS)), st.integers(1, 60)), max_size=8))
+def test_markup_dense_bodies_are_refused_exactly_when_over_a_limit(units: list[tuple[str, int]]) -> None:
+    """With small limits: an article is read when its counts are within them, refused (one line naming
+    the file and the count over) when one is over, and the counts agree with the sanitised HTML."""
+    from unittest import mock
+
+    from editions import limits
+
+    small = limits.Counts(**_SMALL_LIMITS, images=8)
+    body, n = "", 0
+    for unit, repeat in units:
+        for _ in range(repeat):
+            n += 1
+            text = _DENSE_UNITS[unit].replace("{n}", str(n))
+            body += ("| a | b |\n|---|---|\n" if unit == "row" and not body.endswith("|\n") else "") + text
+        body += "\n"
+    with _folder() as folder:
+        path = folder / "dense.md"
+        path.write_text(f"---\ntitle: Dense\nlang: en\n---\n{body}", encoding="utf-8")
+        unlimited = editions.read_article(path)
+        counts = limits.count_html(unlimited.body_html, unlimited.footnotes)
+        over = [name for name in _SMALL_LIMITS if getattr(counts, name) > getattr(small, name)]
+        over += ["images"] if counts.images > small.images else []
+        with mock.patch.object(limits, "ARTICLE_LIMITS", small):
+            try:
+                editions.read_article(path)
+                message = ""
+            except EditionsError as exc:
+                message = str(exc)
+    if over:
+        assert message.startswith(str(path)) and "too much for one article" in message, (counts, message)
+        assert "\n" not in message and "the limit is" in message
+    else:
+        assert message == "", (counts, message)
 
 
 # ---------------------------------------------------------------------------------------------

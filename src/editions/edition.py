@@ -29,6 +29,7 @@ from .model import Article, Edition, PdfSettings
 from .readers import read_article, supported_suffixes
 from .readers.frontmatter import normalise_lang, parse_date_value
 from .sanitize import clean_text, clip
+from .styles import ManifestStyle
 from .typography import smarten_text
 
 log = logging.getLogger("editions")
@@ -195,6 +196,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
             path,
             _line_of_key(path, "style"),
         )
+    if "style" in fields:
+        fields["style"] = ManifestStyle.at(fields["style"], path, _line_of_key(path, "style"))
     if "lang" in data:
         if not isinstance(data["lang"], str):
             raise EditionsError("'lang' must be a language tag such as \"en\"", path)
@@ -312,7 +315,16 @@ def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
             raise EditionsError("no articles beside this manifest", path)
         return found
     files: list[Path | str] = []
+    seen: dict[str, int] = {}  # each entry (resolved) -> how many times listed so far
     for name in fields["articles"]:
+        key = name.strip() if is_url(name) else str((folder / name).resolve())
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            lines = _lines_of(path, name)
+            line = lines[seen[key] - 1] if len(lines) >= seen[key] else None
+            where = f"{path}:{line}" if line else str(path)
+            first = f" (first on line {lines[0]})" if lines else ""
+            log.warning("%s: article '%s' is listed again%s; it is printed twice", where, name, first)
         if is_url(name):
             files.append(_ManifestURL(name.strip()))
             continue
@@ -357,6 +369,18 @@ def _cover(path: Path, name: str) -> Path:
     except ImageRefused as exc:
         raise EditionsError(f"cover image '{name}' cannot be used: {exc}", path, line) from None
     return cover.resolve()
+
+
+def _lines_of(path: Path, needle: str) -> list[int]:
+    """The lines of ``path`` that hold ``needle`` quoted as a TOML string."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    quoted = (f'"{needle}"', f"'{needle}'")
+    return [
+        n for n, line in enumerate(text.splitlines(), start=1) for q in quoted for _ in range(line.count(q))
+    ]
 
 
 def _line_of(path: Path, needle: str) -> int | None:

@@ -31,6 +31,7 @@ import logging
 import math
 import mimetypes
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from . import weasyfix
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import default_output, render_html
+from .limits import check_edition
 from .model import Edition
 from .paper import (
     PageGeometry,
@@ -537,9 +539,13 @@ _TAGS = re.compile(r"<[^>]*>")
 def check_length(edition: Edition, limit: int = MAX_PDF_TEXT) -> None:
     """Refuse an edition too long to lay out in reasonable time, naming its longest article.
 
+    The counts of what else costs layout time (blocks, list items, table cells …) are checked first
+    (:func:`editions.limits.check_edition`).
+
     ``limit`` is for the whole edition (:data:`MAX_PDF_TEXT_IN_PARTS` when it is rendered in parts);
     no article may exceed :data:`MAX_PDF_TEXT` either way.
     """
+    check_edition(edition, in_parts=limit > MAX_PDF_TEXT)  # blocks, footnotes, images …
     costs = []
     for article in edition.articles:
         chars = len(_TAGS.sub("", article.body_html)) + sum(len(_TAGS.sub("", n)) for n in article.footnotes)
@@ -557,6 +563,20 @@ def check_length(edition: Edition, limit: int = MAX_PDF_TEXT) -> None:
         f"{limit // 2000:,} A5 pages{counting}): split it into several editions",
         longest.path or longest.title,
     )
+
+
+def _usable_cache(folder: Path) -> bool:
+    """Whether the cache folder can be created and written; if not, one warning (the build goes on
+    without a cache)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        reason = "not a folder" if folder.exists() and not folder.is_dir() else exc.strerror or str(exc)
+        log.warning("%s: cannot use this cache folder (%s); building without a cache", folder, reason)
+        return False
+    return True
 
 
 def _default_cache_dir() -> Path:
@@ -615,6 +635,8 @@ def make_pdf(
     report(f"rendering {len(edition.articles)} article(s)…")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     folder = (Path(cache_dir) if cache_dir else _default_cache_dir()) if cache and in_parts else None
+    if folder is not None and not _usable_cache(folder):
+        folder = None
     workers = 1
     if in_parts:
         from .parallel import environment_jobs

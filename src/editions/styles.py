@@ -92,7 +92,7 @@ class Style:
 def load_style(name: str | Path | None = None, edition_root: Path | None = None) -> Style:
     """Resolve a style by folder path or name (see the module docstring); ``None`` is the base style."""
     chain: list[Path] = []
-    folder = _find(str(name) if name else BASE_STYLE, edition_root)
+    folder = _find((name if isinstance(name, str) else str(name)) if name else BASE_STYLE, edition_root)
     seen: set[Path] = set()
     while folder is not None:
         if folder.resolve() in seen:
@@ -110,6 +110,19 @@ def load_style(name: str | Path | None = None, edition_root: Path | None = None)
     return Style(name=chain[0].name, folders=tuple(chain), overrides=overrides)
 
 
+class ManifestStyle(str):
+    """A style name read from an ``edition.toml``: remembers the file and line, for error messages."""
+
+    path: Path | None = None
+    line: int | None = None
+
+    @classmethod
+    def at(cls, name: str, path: Path, line: int | None) -> ManifestStyle:
+        value = cls(name)
+        value.path, value.line = path, line
+        return value
+
+
 def _find(name: str, edition_root: Path | None) -> Path:
     as_path = Path(name).expanduser()
     if ("/" in name or name.startswith(".")) and as_path.is_dir():
@@ -121,7 +134,10 @@ def _find(name: str, edition_root: Path | None) -> Path:
     builtin = builtin_styles_dir() / name
     if builtin.is_dir():
         return builtin
-    raise EditionsError(f"unknown style '{name}' (available: {', '.join(available_styles(edition_root))})")
+    available = ", ".join(available_styles(edition_root))
+    if isinstance(name, ManifestStyle):
+        raise EditionsError(f"unknown style '{name}' (available: {available})", name.path, name.line)
+    raise EditionsError(f"unknown style '{name}' (available: {available})")
 
 
 def _read_meta(folder: Path) -> dict[str, object]:

@@ -4,7 +4,8 @@ In: a path. Out: an :class:`Article` whose body is sanitised and typographically
 
 Every reader produces a :class:`Draft` (metadata it found plus a raw HTML body and footnotes);
 :func:`finish` is the single place where front matter overrides detection, the language is
-detected, the HTML is sanitised and typography is applied (to the metadata too: titles, names,
+detected, the HTML is sanitised (and its size checked against :mod:`editions.limits`) and
+typography is applied (to the metadata too: titles, names,
 publications), so every format gets the same treatment.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from ..errors import EditionsError
 from ..lang import detect_language
+from ..limits import check_article, count_html
 from ..model import Article, Evidence, Source
 from ..sanitize import MAX_ITEMS, clean_html, clean_text, clip, html_to_text
 from ..textio import decode_text, read_bytes, read_text
@@ -129,6 +131,7 @@ def finish(draft: Draft, path: Path | None, *, fallback_lang: str | None = None)
     _clean_fields(draft, path)
     body = clean_html(draft.body_html)
     footnotes = [clean_html(note) for note in draft.footnotes]
+    check_article(count_html(body, footnotes), path)
     title = (draft.title or "").strip()
     if not title:
         title = path.stem.replace("_", " ").replace("-", " ").strip() if path else "Untitled"

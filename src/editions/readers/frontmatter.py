@@ -7,6 +7,12 @@ follows the closing ``---``, plus the line number the body starts on (for error 
 Recognised fields: ``title, subtitle, author`` (a string or a list; ``authors`` is accepted
 too), ``date, lang, publication, url, rights, note, tags``, and ``promos`` (closing calls to action,
 kept out of the body; written by ``editions import``). Unknown fields are ignored.
+
+Parsing is bounded before any value is built or normalised: a front matter longer than
+:data:`MAX_FRONT_MATTER_CHARS`, with more than :data:`MAX_ALIASES` aliases (``*name``), or whose
+aliases would expand to more than :data:`MAX_EXPANDED_CHARS` characters of text (the "billion
+laughs" shape: one long anchored value repeated thousands of times) is refused with an error
+naming the file and line.
 """
 
 from __future__ import annotations
@@ -22,6 +28,13 @@ import yaml
 from ..errors import EditionsError
 
 _FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+#: The longest front matter read (characters between the fences).
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+#: The most aliases (``*name``) one front matter may use.
+MAX_ALIASES = 100
+#: The most text (characters of keys and values) all the aliases together may stand for.
+MAX_EXPANDED_CHARS = 512 * 1024
 
 TEXT_FIELDS = ("title", "subtitle", "lang", "publication", "url", "rights", "note")
 
@@ -48,8 +61,16 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
     if not match:
         return FrontMatter(body=text.lstrip("\ufeff"), body_line=1)
     raw = match.group(1)
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise EditionsError(
+            f"front matter too long: {len(raw):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,}",
+            path,
+            1,
+        )
     try:
-        data = yaml.safe_load(raw)
+        data = _bounded_load(raw)
+    except _Unbounded as exc:
+        raise EditionsError(f"front matter refused: {exc.problem}", path, exc.line + 2) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the fence
@@ -63,6 +84,67 @@ def split_front_matter(text: str, path: Path) -> FrontMatter:
         raise EditionsError("front matter must be a mapping of field: value", path, 2)
     body_line = text[: match.end()].count("\n") + 1
     return FrontMatter(fields=normalise_fields(data, path), body=text[match.end() :], body_line=body_line)
+
+
+class _Unbounded(Exception):
+    """YAML whose aliases would expand beyond the caps (``line``: 0-based, in the front matter)."""
+
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting aliases and what they stand for while the document is composed.
+
+    Composition shares the node an alias refers to (nothing is copied yet); the size of every node
+    (characters of its scalars, aliases included) is recorded as it is completed, so each alias adds
+    the size of its node to the running total, and a nested "billion laughs" is caught at the first
+    alias that pushes the total over :data:`MAX_EXPANDED_CHARS`, before any Python value is built.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if not self.check_event(yaml.AliasEvent):
+            node: yaml.Node = super().compose_node(parent, index)
+            self._sizes[id(node)] = self._size(node)
+            return node
+        line = self.peek_event().start_mark.line
+        self._aliases += 1
+        if self._aliases > MAX_ALIASES:
+            raise _Unbounded(f"more than {MAX_ALIASES} aliases (*name)", line)
+        node = super().compose_node(parent, index)
+        size = self._sizes.get(id(node))
+        if size is None:
+            raise _Unbounded("an alias (*name) inside the value it names", line)
+        self._expanded += size
+        if self._expanded > MAX_EXPANDED_CHARS:
+            raise _Unbounded(
+                f"its aliases (*name) would expand to more than {MAX_EXPANDED_CHARS:,} characters", line
+            )
+        return node
+
+    def _size(self, node: yaml.Node) -> int:
+        if isinstance(node, yaml.ScalarNode):
+            return len(node.value) + 1
+        if isinstance(node, yaml.MappingNode):
+            return 1 + sum(self._sizes.get(id(k), 0) + self._sizes.get(id(v), 0) for k, v in node.value)
+        return 1 + sum(self._sizes.get(id(item), 0) for item in node.value)
+
+
+def _bounded_load(raw: str) -> Any:
+    """``yaml.safe_load(raw)`` under the caps of :class:`_BoundedLoader`."""
+    loader = _BoundedLoader(raw)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def normalise_fields(data: dict[Any, Any], path: Path) -> dict[str, Any]:

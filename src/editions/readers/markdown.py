@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..limits import check_markdown_source
 from . import Draft, apply_front_matter
 from .frontmatter import split_front_matter
 
@@ -40,6 +41,7 @@ _MD = _parser()
 def read(text: str, path: Path) -> Draft:
     """Parse a Markdown article."""
     front = split_front_matter(text, path)
+    check_markdown_source(front.body, path, front.body_line)
     tokens = _MD.parse(front.body)
     body_tokens, notes = _split_footnotes(tokens)
     draft = Draft()

@@ -49,6 +49,7 @@ import lxml.etree as etree
 import lxml.html
 
 from ..errors import EditionsError
+from ..limits import BLOCK_TAGS, check_page_blocks
 from ..model import Evidence
 from ..textio import decode_text
 from . import Draft
@@ -158,6 +159,7 @@ def read_page(
         raise EditionsError(
             f"the page is too complex to extract ({count:,} elements; the limit is {MAX_ELEMENTS:,})", source
         )
+    check_page_blocks(sum(1 for _ in tree.iter(*BLOCK_TAGS)), source)
     meta = page_metadata(tree, page_url=page_url)
     base = page_url or meta.url
     body = extract_body(tree, source, meta, base_url=base, fetched=page_url is not None)
