@@ -236,6 +236,14 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         from .pdf import make_pdf
 
         edition = load_edition(args.paths, lang=args.lang, offline=args.offline)
+        layout = args.impose or edition.pdf.impose
+        if layout and layout != "none":  # the imposed PDF and its note must not replace an input either
+            from .html import default_output
+            from .inputs import check_edition_outputs
+
+            planned = Path(args.output) if args.output else default_output(edition, ".pdf")
+            imposed_path = planned.with_name(f"{planned.stem}-{layout}.pdf")
+            check_edition_outputs(edition, [imposed_path, imposed_path.with_suffix(".txt")], args.style)
         result = make_pdf(
             edition,
             args.output,
@@ -257,7 +265,6 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         # Each option: the command line's, else edition.toml's [pdf] table's, else the default. A
         # layout given here other than the manifest's does not take the manifest's booklet settings.
         settings = edition.pdf
-        layout = args.impose or settings.impose
         inherit = args.impose is None or settings.impose in (None, args.impose)
         if layout and layout != "none":
             target = result.path.with_name(f"{result.path.stem}-{layout}.pdf")

@@ -50,6 +50,7 @@ from . import weasyfix
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import default_output, render_html
+from .inputs import check_edition_outputs
 from .model import Edition
 from .paper import (
     PageGeometry,
@@ -609,6 +610,8 @@ def make_pdf(
         raise EditionsError("is a folder; give a file name for the PDF", target)
     if jobs is not None and jobs < 1:
         raise EditionsError(f"--jobs must be 1 or more, not {jobs}")
+    html_target = target.with_name(f"{target.stem}.print.html") if keep_html else None
+    check_edition_outputs(edition, [target, html_target], resolved)
     in_parts = parallel if parallel is not None else len(edition.articles) >= PARALLEL_MIN_ARTICLES
     check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
     check_attribution(edition, require_sources=require_sources)
@@ -630,7 +633,7 @@ def make_pdf(
     files = [edition.cover] if edition.cover is not None else []
     html_path = None
     if keep_html:
-        html_path = write_atomic(target.with_name(f"{target.stem}.print.html"), html)
+        html_path = write_atomic(html_target or target.with_name(f"{target.stem}.print.html"), html)
     if in_parts:
         from . import parallel as parts
         from .cache import PartCache
