@@ -430,6 +430,64 @@ def _run(kind: str, task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
 # --- scheduling ----------------------------------------------------------------------------------------
 
 
+def _numbers(value: Any, count: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= count
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value[:count])
+    )
+
+
+def _valid_facts(meta: dict[str, Any]) -> bool:
+    """Whether a part's facts have the shape :func:`render_part` gives them (so merging cannot trip)."""
+    pages = meta.get("pages")
+    if not isinstance(pages, list) or not all(isinstance(page, dict) for page in pages):
+        return False
+    for page in pages:
+        lists = [page.get(name) for name in ("anchors", "bookmarks", "links")]
+        if not _numbers(page.get("size"), 2) or not all(isinstance(items, list) for items in lists):
+            return False
+        anchors, bookmarks, links = lists
+        if not all(
+            isinstance(a, list) and len(a) == 4 and isinstance(a[0], str) and _numbers(a[1:], 3)
+            for a in anchors
+        ):
+            return False
+        if not all(
+            isinstance(b, list) and len(b) == 5 and isinstance(b[1], str) and _numbers(b[2:4], 2)
+            for b in bookmarks
+        ):
+            return False
+        if not all(
+            isinstance(link, list) and len(link) == 5 and isinstance(link[0], str) and _numbers(link[1:], 4)
+            for link in links
+        ):
+            return False
+    problems, used = meta.get("problems", []), meta.get("used", [])
+    return all(
+        isinstance(items, list) and all(isinstance(i, str) for i in items) for items in (problems, used)
+    )
+
+
+def _valid_part(data: bytes, meta: dict[str, Any]) -> bool:
+    """A cached part is good when its facts have their shape and its PDF opens with as many pages."""
+    from pypdf import PdfReader
+
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:] or not _valid_facts(meta):
+        return False
+    return len(PdfReader(io.BytesIO(data), strict=False).pages) == len(meta["pages"])
+
+
+def _valid_font(data: bytes, meta: dict[str, Any]) -> bool:
+    """A cached font subset is good when fontTools reads it as a font with glyphs."""
+    from fontTools.ttLib import TTFont
+
+    if data[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        return False
+    font = TTFont(io.BytesIO(data), lazy=True)
+    return font["maxp"].numGlyphs > 0
+
+
 def _code_fingerprint() -> str:
     sources = []
     for name in ("parallel.py", "pdf.py", "cache.py"):
@@ -495,7 +553,8 @@ class _Runner:
 
     def add(self, label: Any, kind: str, task: dict[str, Any], *, urgent: bool = False) -> None:
         key = self.key(kind, task)
-        found = self.cache.get(key) if self.cache is not None else None
+        verify = _valid_font if kind == "font" else _valid_part
+        found = self.cache.get(key, verify) if self.cache is not None else None
         if found is not None:
             self.cached += kind == "part"
             self.ready.append((label, found))
