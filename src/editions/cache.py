@@ -160,6 +160,18 @@ class PartCache:
             return
         self.writes += 1
 
+    def remove_stale_temporaries(self) -> None:
+        """Remove the temporary files of entries whose writer was killed (its process is gone)."""
+        from .textio import _process_exists
+
+        for folder in (self.folder, self.root / "qr"):
+            with contextlib.suppress(OSError):
+                for leftover in folder.glob("**/.*.tmp"):
+                    pid = leftover.name[: -len(".tmp")].split(".")[-2]
+                    if pid.isdigit() and int(pid) != os.getpid() and not _process_exists(int(pid)):
+                        with contextlib.suppress(OSError):
+                            leftover.unlink()
+
     def prune(self, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
         """Remove the least recently used entries until the parts folder holds at most ``max_bytes``."""
         entries: list[tuple[float, int, Path]] = []
@@ -215,7 +227,9 @@ def write_text_entry(path: Path, key: str, text: str) -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # Named as textio names them (.<name>.<pid>.<random>.tmp), so that those of a killed build are
+    # recognised and removed by the next (PartCache.remove_stale_temporaries).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -290,14 +290,17 @@ def _qr_codes(folder: Path | None, urls: Iterable[str], jobs: int = 1) -> Iterat
             _QR_MEMO.setdefault(url, drawn)
     missing = [url for url in wanted if url not in _QR_MEMO]
     if jobs > 1 and len(missing) >= 32:
-        import concurrent.futures
+        from .parallel import stop_pool, worker_pool
 
-        from .parallel import _pool_context
-
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=_pool_context()) as pool:
+        pool = worker_pool(jobs)
+        try:
             chunk = math.ceil(len(missing) / jobs)
             for url, svg in zip(missing, pool.map(qr_svg, missing, chunksize=chunk), strict=True):
                 _QR_MEMO[url] = Markup(svg)
+        except BaseException:
+            stop_pool(pool, abort=True)
+            raise
+        stop_pool(pool)
     yield
     for url, key in keys.items():
         if url in _QR_MEMO and url not in stored:
@@ -666,6 +669,8 @@ def make_pdf(
         from .cache import PartCache
 
         store = PartCache(folder) if folder is not None else None
+        if store is not None:
+            store.remove_stale_temporaries()
         built = parts.build(
             html,
             target,
