@@ -177,6 +177,7 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
             signal.signal(signal.SIGTERM, previous_sigterm)
         if previous_sigint is not None:
             signal.signal(signal.SIGINT, previous_sigint)
+        textio.INTERRUPTED.clear()  # the library, called again in this process, starts afresh
     if not args.quiet:
         for path in [outputs] if isinstance(outputs, Path) else outputs:
             print(path)
@@ -310,6 +311,14 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
 
         inputs = _inputs(args.paths, args.from_format, args.lang)
         edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+        layout = args.impose or edition.pdf.impose
+        if layout and layout != "none":  # the imposed PDF and its note must not replace an input either
+            from .html import default_output
+            from .inputs import check_edition_outputs
+
+            planned = Path(args.output) if args.output else default_output(edition, ".pdf")
+            imposed_path = planned.with_name(f"{planned.stem}-{layout}.pdf")
+            check_edition_outputs(edition, [imposed_path, imposed_path.with_suffix(".txt")], args.style)
         result = make_pdf(
             edition,
             out,
@@ -331,7 +340,6 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         # Each option: the command line's, else edition.toml's [pdf] table's, else the default. A
         # layout given here other than the manifest's does not take the manifest's booklet settings.
         settings = edition.pdf
-        layout = args.impose or settings.impose
         inherit = args.impose is None or settings.impose in (None, args.impose)
         if layout and layout != "none" and streaming:
             log.warning("the imposed PDF edition.toml asks for is not written with -o - (give -o FILE)")

@@ -64,6 +64,7 @@ def load_edition(
         paths = [DEFAULT_FOLDER]
     manifest: dict[str, Any] | None = None
     manifest_path: Path | None = None
+    manifests: list[Path] = []
     files: list[Path | str | Article] = []
     for raw in paths:
         if isinstance(raw, Article):
@@ -77,6 +78,7 @@ def load_edition(
             path = path / MANIFEST
         if path.name == MANIFEST or path.suffix.lower() == ".toml":
             data = read_manifest(path)
+            manifests.append(path)
             if manifest is None:
                 manifest, manifest_path = data, path
             files.extend(_manifest_articles(data, path))
@@ -95,7 +97,8 @@ def load_edition(
     edition_lang = fields.get("lang") or lang
     articles = [_read_source(f, edition_lang, offline) for f in files]
     local = [f for f in files if isinstance(f, Path)]
-    return build_edition(articles, fields, root=_root(manifest_path, local))
+    edition = build_edition(articles, fields, root=_root(manifest_path, local))
+    return edition.replace(manifests=tuple(manifests))
 
 
 class _ManifestURL(str):

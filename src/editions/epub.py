@@ -48,6 +48,7 @@ from . import __version__, i18n
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import Note, Section, default_output, environment, prepare_article
+from .inputs import check_edition_outputs
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
 from .styles import Style, load_style
@@ -109,10 +110,14 @@ def make_epub(
     (default: the edition's setting) makes a missing source an error instead (see
     :func:`~editions.attribution.check_attribution`).
     """
-    check_attribution(edition, require_sources=require_sources)
     target = Path(out) if out else default_output(edition, ".epub")
+    resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
+    check_edition_outputs(edition, [target], resolved)
+    check_attribution(edition, require_sources=require_sources)
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
-    return write_atomic(target, render_epub(edition, style=style, embed_fonts=embed_fonts, resources=loader))
+    return write_atomic(
+        target, render_epub(edition, style=resolved, embed_fonts=embed_fonts, resources=loader)
+    )
 
 
 def render_epub(

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .attribution import check_attribution
 from .errors import EditionsError
+from .inputs import check_edition_outputs
 from .model import Article, Edition
 from .resources import ResourceLoader, ResourcePolicy
 from .sanitize import html_to_text
@@ -291,7 +292,7 @@ def make_html(
     edition: Edition,
     out: str | Path | None = None,
     *,
-    style: str | None = None,
+    style: Style | str | None = None,
     allow_remote_images: bool = False,
     require_sources: bool | None = None,
 ) -> Path:
@@ -303,7 +304,9 @@ def make_html(
     (default: the edition's setting) makes a missing source an error instead (see
     :func:`~editions.attribution.check_attribution`).
     """
-    check_attribution(edition, require_sources=require_sources)
     target = Path(out) if out else default_output(edition, ".html")
+    resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
+    check_edition_outputs(edition, [target], resolved)
+    check_attribution(edition, require_sources=require_sources)
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
-    return write_atomic(target, render_html(edition, style=style, medium="screen", resources=loader))
+    return write_atomic(target, render_html(edition, style=resolved, medium="screen", resources=loader))

@@ -35,6 +35,7 @@ from slugify import slugify
 
 from .errors import EditionsError
 from .fetch import is_url
+from .inputs import check_outputs
 from .lang import detect_language
 from .readers import Draft, read_draft, supported_suffixes
 from .resources import ImageRefused, ResourceLoader
@@ -77,7 +78,8 @@ def import_articles(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise EditionsError("not a folder", out_dir)
-    items = [_import_one(source, out_dir, offline=offline, lang=lang) for source in _expand(sources)]
+    expanded = _expand(sources)
+    items = [_import_one(source, out_dir, offline=offline, lang=lang) for source in expanded]
     if not items:
         raise EditionsError("nothing to import")
     targets: list[Path] = []
@@ -88,6 +90,7 @@ def import_articles(
             stem, n = f"{item.stem}-{n}", n + 1
         taken.add(stem.casefold())
         targets.append(out_dir / f"{stem}.md")
+    check_outputs(targets, [(source, "the source") for source in expanded if isinstance(source, Path)])
     if not overwrite:
         for target in targets:
             if target.exists():

@@ -70,6 +70,7 @@ from pypdf.generic import (
 )
 
 from .errors import EditionsError
+from .inputs import same_file
 from .textio import atomic_path, write_atomic
 
 __all__ = ["DUPLEX_MODES", "LAYOUTS", "ImposeResult", "impose", "write_note"]
@@ -189,7 +190,9 @@ def impose(
     source_path = Path(reading_pdf)
     out_path = Path(out)
     reader = _open(source_path)
-    if out_path.exists() and out_path.resolve() == source_path.resolve():
+    if out_path.exists() and (
+        out_path.resolve() == source_path.resolve() or same_file(out_path, source_path)
+    ):
         raise EditionsError("the imposed PDF would overwrite the reading PDF; choose another name", out_path)
     try:
         return _impose(reader, source_path, out_path, layout, signature, duplex, creep_mm, marks, job_name)

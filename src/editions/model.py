@@ -129,6 +129,7 @@ class Edition:
     when ``None`` the EPUB stage derives a stable one from the edition's content.
     ``require_sources`` makes the builds stop with an error, rather than warn, when an article
     has no source recorded (see :func:`editions.attribution.check_attribution`).
+    ``manifests`` are the ``edition.toml`` files read (no build may write over them).
     """
 
     title: str
@@ -149,6 +150,7 @@ class Edition:
     slug: str = "edition"
     pdf: PdfSettings = PdfSettings()
     require_sources: bool = False
+    manifests: tuple[Path, ...] = ()
 
     def replace(self, **changes: object) -> Edition:
         """Return a copy with some fields changed."""

@@ -57,6 +57,8 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
+import ctypes
 import hashlib
 import io
 import logging
@@ -64,8 +66,10 @@ import math
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -430,6 +434,64 @@ def _run(kind: str, task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
 # --- scheduling ----------------------------------------------------------------------------------------
 
 
+def _numbers(value: Any, count: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= count
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value[:count])
+    )
+
+
+def _valid_facts(meta: dict[str, Any]) -> bool:
+    """Whether a part's facts have the shape :func:`render_part` gives them (so merging cannot trip)."""
+    pages = meta.get("pages")
+    if not isinstance(pages, list) or not all(isinstance(page, dict) for page in pages):
+        return False
+    for page in pages:
+        lists = [page.get(name) for name in ("anchors", "bookmarks", "links")]
+        if not _numbers(page.get("size"), 2) or not all(isinstance(items, list) for items in lists):
+            return False
+        anchors, bookmarks, links = lists
+        if not all(
+            isinstance(a, list) and len(a) == 4 and isinstance(a[0], str) and _numbers(a[1:], 3)
+            for a in anchors
+        ):
+            return False
+        if not all(
+            isinstance(b, list) and len(b) == 5 and isinstance(b[1], str) and _numbers(b[2:4], 2)
+            for b in bookmarks
+        ):
+            return False
+        if not all(
+            isinstance(link, list) and len(link) == 5 and isinstance(link[0], str) and _numbers(link[1:], 4)
+            for link in links
+        ):
+            return False
+    problems, used = meta.get("problems", []), meta.get("used", [])
+    return all(
+        isinstance(items, list) and all(isinstance(i, str) for i in items) for items in (problems, used)
+    )
+
+
+def _valid_part(data: bytes, meta: dict[str, Any]) -> bool:
+    """A cached part is good when its facts have their shape and its PDF opens with as many pages."""
+    from pypdf import PdfReader
+
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:] or not _valid_facts(meta):
+        return False
+    return len(PdfReader(io.BytesIO(data), strict=False).pages) == len(meta["pages"])
+
+
+def _valid_font(data: bytes, meta: dict[str, Any]) -> bool:
+    """A cached font subset is good when fontTools reads it as a font with glyphs."""
+    from fontTools.ttLib import TTFont
+
+    if data[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        return False
+    font = TTFont(io.BytesIO(data), lazy=True)
+    return font["maxp"].numGlyphs > 0
+
+
 def _code_fingerprint() -> str:
     sources = []
     for name in ("parallel.py", "pdf.py", "cache.py"):
@@ -467,6 +529,73 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+#: How often a worker checks that the process that started it still runs (seconds).
+WATCHDOG_INTERVAL = 0.5
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(owner: int) -> None:
+    """Make a worker end with the build that started it, however the build ends.
+
+    On Linux the kernel kills the worker when its parent dies (``prctl(PR_SET_PDEATHSIG)``); on every
+    system a watchdog thread ends it within :data:`WATCHDOG_INTERVAL` once its parent (or ``owner``,
+    the build's process, when a fork server stands between) is gone. ``SIGTERM`` ends it (the
+    handler inherited from the command would be caught as a task's error), and ``SIGINT`` is left to
+    the build, which stops its workers itself (a Ctrl-C reaches the whole process group).
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid()
+    if not _alive(owner) or parent == 1:
+        os._exit(1)  # the build died before the line above could take effect
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_INTERVAL)
+            if os.getppid() != parent or not _alive(owner):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="editions-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def worker_pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that end with this process (see :func:`_worker_init`);
+    stop it with :func:`stop_pool`."""
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
+
+
+def stop_pool(pool: concurrent.futures.ProcessPoolExecutor, *, abort: bool = False) -> None:
+    """Shut ``pool`` down: after its running tasks, or with ``abort`` at once (its workers killed)."""
+    if not abort:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 5
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+
+
 class _Runner:
     """Runs render and subset tasks: from the cache, else in a pool of worker processes (made on demand).
 
@@ -495,7 +624,8 @@ class _Runner:
 
     def add(self, label: Any, kind: str, task: dict[str, Any], *, urgent: bool = False) -> None:
         key = self.key(kind, task)
-        found = self.cache.get(key) if self.cache is not None else None
+        verify = _valid_font if kind == "font" else _valid_part
+        found = self.cache.get(key, verify) if self.cache is not None else None
         if found is not None:
             self.cached += kind == "part"
             self.ready.append((label, found))
@@ -548,9 +678,7 @@ class _Runner:
                     continue
             while len(self.running) < self.jobs + 1 and (task := self._next()) is not None:
                 if self.pool is None:
-                    self.pool = concurrent.futures.ProcessPoolExecutor(
-                        max_workers=self.jobs, mp_context=_pool_context()
-                    )
+                    self.pool = worker_pool(self.jobs)
                 label, kind, payload, key = task
                 self.running[self.pool.submit(_run, kind, payload)] = (label, key, kind)
             if not self.running:
@@ -571,10 +699,11 @@ class _Runner:
         found = dict(self.results())
         return [found[("batch", number)] for number in range(len(jobs))]
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the pool: once its tasks are done, or with ``abort`` at once (a failed or stopped build)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            stop_pool(pool, abort=abort)
 
 
 # --- layout: where every page goes ---------------------------------------------------------------------
@@ -821,9 +950,12 @@ def build(
     common = {"base_url": base_url, "roots": [str(r) for r in roots], "files": [str(f) for f in files]}
     runner = _Runner(jobs, cache, salt, report)
     try:
-        return _build(book, target, runner, common, geometry, open_right, css_files, report)
-    finally:
-        runner.close()
+        built = _build(book, target, runner, common, geometry, open_right, css_files, report)
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker outlives the build
+        runner.close(abort=True)
+        raise
+    runner.close()
+    return built
 
 
 def _sha256_file(path: Path) -> str:

@@ -51,6 +51,7 @@ from . import weasyfix
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import default_output, render_html
+from .inputs import check_edition_outputs
 from .limits import check_edition
 from .model import Edition
 from .paper import (
@@ -231,6 +232,14 @@ def _short(url: str, limit: int = 80) -> str:
 #: QR codes already drawn in this process, by URL (see :func:`_qr_codes`, which fills it from the cache).
 _QR_MEMO: dict[str, Markup] = {}
 
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+#: The only shape of SVG :func:`qr_svg` draws: a size, a scale and one path of moves and lines.
+_QR_SHAPE = re.compile(
+    rf'<svg role="img" aria-label="(?P<label>[^"<>]*)" width="(?P<w>{_NUMBER})mm" height="(?P=w)mm" '
+    rf'viewBox="0 0 (?P=w) (?P=w)" class="qr-code"><path transform="scale\({_NUMBER}\)" stroke="#000" '
+    r'd="[Mmhv0-9. -]*"/></svg>\n?'
+)
+
 
 def qr_svg(url: str) -> Markup:
     """A vector QR code for ``url`` as inline SVG, 24 to 32 mm wide with its quiet zone (denser: wider)."""
@@ -247,36 +256,58 @@ def qr_svg(url: str) -> Markup:
     return drawn
 
 
+def valid_qr_svg(text: str, url: str) -> Markup | None:
+    """``text`` as markup if it has the shape :func:`qr_svg` draws for ``url`` (nothing else), else ``None``.
+
+    What comes from the cache reaches the template only through this check: one ``<svg>`` labelled
+    with ``url``, a size, and a path of numbers and line commands; no other element, attribute or text.
+    """
+    match = _QR_SHAPE.fullmatch(text)
+    if match is None or match.group("label") != str(escape(url)):
+        return None
+    return Markup(text)
+
+
 @contextlib.contextmanager
 def _qr_codes(folder: Path | None, urls: Iterable[str], jobs: int = 1) -> Iterator[None]:
     """Draw the QR codes of ``urls`` beforehand (they take about 10 ms each), by ``jobs`` processes when
-    there are many, and keep them in ``folder/qr`` across builds (none kept without a folder)."""
-    from .cache import digest
+    there are many, and keep them in ``folder/qr`` across builds (none kept without a folder).
+
+    A cached code is used only when its entry is intact (:func:`editions.cache.read_text_entry`) and
+    it has the shape of a code drawn for its URL (:func:`valid_qr_svg`); else it is drawn again and
+    the entry replaced.
+    """
+    from .cache import digest, read_text_entry, write_text_entry
 
     wanted = sorted(set(urls))
-    paths = (
-        {url: folder / "qr" / f"{digest('qr-1', segno.__version__, url)}.svg" for url in wanted}
-        if folder
-        else {}
-    )
-    for url, path in paths.items():
-        with contextlib.suppress(OSError, UnicodeError):
-            _QR_MEMO.setdefault(url, Markup(path.read_text(encoding="utf-8")))
+    keys = {url: digest("qr-2", segno.__version__, url) for url in wanted} if folder else {}
+    stored: set[str] = set()
+    for url, key in keys.items():
+        assert folder is not None
+        path = folder / "qr" / f"{key}.json"
+        text = read_text_entry(path, key)
+        drawn = valid_qr_svg(text, url) if text is not None else None
+        if drawn is not None:
+            stored.add(url)
+            _QR_MEMO.setdefault(url, drawn)
     missing = [url for url in wanted if url not in _QR_MEMO]
     if jobs > 1 and len(missing) >= 32:
-        import concurrent.futures
+        from .parallel import stop_pool, worker_pool
 
-        from .parallel import _pool_context
-
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=_pool_context()) as pool:
+        pool = worker_pool(jobs)
+        try:
             chunk = math.ceil(len(missing) / jobs)
             for url, svg in zip(missing, pool.map(qr_svg, missing, chunksize=chunk), strict=True):
                 _QR_MEMO[url] = Markup(svg)
+        except BaseException:
+            stop_pool(pool, abort=True)
+            raise
+        stop_pool(pool)
     yield
-    for url, path in paths.items():
-        if url in _QR_MEMO and not path.exists():
-            with contextlib.suppress(OSError):
-                write_atomic(path, str(_QR_MEMO[url]))
+    for url, key in keys.items():
+        if url in _QR_MEMO and url not in stored:
+            assert folder is not None
+            write_text_entry(folder / "qr" / f"{key}.json", key, str(_QR_MEMO[url]))
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -629,6 +660,8 @@ def make_pdf(
         raise EditionsError("is a folder; give a file name for the PDF", target)
     if jobs is not None and jobs < 1:
         raise EditionsError(f"--jobs must be 1 or more, not {jobs}")
+    html_target = target.with_name(f"{target.stem}.print.html") if keep_html else None
+    check_edition_outputs(edition, [target, html_target], resolved)
     in_parts = parallel if parallel is not None else len(edition.articles) >= PARALLEL_MIN_ARTICLES
     check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
     check_attribution(edition, require_sources=require_sources)
@@ -652,12 +685,14 @@ def make_pdf(
     files = [edition.cover] if edition.cover is not None else []
     html_path = None
     if keep_html:
-        html_path = write_atomic(target.with_name(f"{target.stem}.print.html"), html)
+        html_path = write_atomic(html_target or target.with_name(f"{target.stem}.print.html"), html)
     if in_parts:
         from . import parallel as parts
         from .cache import PartCache
 
         store = PartCache(folder) if folder is not None else None
+        if store is not None:
+            store.remove_stale_temporaries()
         built = parts.build(
             html,
             target,

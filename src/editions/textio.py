@@ -12,6 +12,7 @@ import errno
 import glob
 import logging
 import os
+import signal
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -101,15 +102,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     folder = target.parent
     if target.is_dir():
         raise EditionsError("is a folder; give a file name for the output", target)
+    held = hold_signals()  # a SIGTERM between creating the file and the try below would leave it
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_temporaries(target)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
+        release_signals(held)
         raise EditionsError(f"cannot write here: {exc.strerror or exc}", target) from None
-    os.close(fd)
+    except BaseException:
+        release_signals(held)
+        raise
     tmp = Path(tmp_name)
     try:
+        release_signals(held)  # a signal held until now is raised here, inside the cleanup's try
+        os.close(fd)
         try:
             yield tmp
             with open(tmp, "rb+") as handle:
@@ -128,6 +135,23 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+_STOPPING_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def hold_signals() -> set[signal.Signals] | None:
+    """Hold SIGINT and SIGTERM (in the main thread) until :func:`release_signals`: used around the
+    creation of a temporary file, so that a signal cannot land before its cleanup is in place."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING_SIGNALS)
+
+
+def release_signals(previous: set[signal.Signals] | None) -> None:
+    """Deliver the signals :func:`hold_signals` held (their handlers run now)."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 INTERRUPTED = threading.Event()
