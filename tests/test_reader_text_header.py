@@ -524,3 +524,21 @@ def test_a_short_title_ending_with_a_full_stop_above_a_byline_is_the_title() -> 
     assert draft.title == "Nothing is settled."
     assert draft.authors == ("Ana Ruiz",)
     assert first_paragraph(draft) == LEAD
+
+
+def test_issue_numbers_names_in_capitals_and_a_title_over_its_standfirst_without_blank_lines() -> None:
+    draft = read(
+        f"Depot drivers stop work\n\nby Ana Ruiz\n\nPublished Tue 9 Apr 2024\n\nIssue No. 2895\n\n{BODY}",
+        Path("a.txt"),
+    )
+    assert first_paragraph(draft) == LEAD and headings(draft.body_html) == []
+    capitals = read(
+        f"Depot drivers stop work\n\nANA RUIZ reports on a walkout at the depot\n\n{BODY}", Path("b.txt")
+    )
+    assert capitals.authors == ("Ana Ruiz",) and capitals.evidence["authors"].sure is False
+    joined = read(
+        f"Título del texto\nSubtítulo del texto que resume\nAna Ruiz\n9 abr 2024 06:00\n{LEAD}\n",
+        Path("c.txt"),
+    )
+    assert joined.title == "Título del texto" and joined.subtitle == "Subtítulo del texto que resume"
+    assert joined.authors == ("Ana Ruiz",) and joined.date == dt.date(2024, 4, 9)

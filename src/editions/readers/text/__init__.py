@@ -92,15 +92,28 @@ _STANDFIRST_CREDIT = re.compile(
 )
 
 
+_CAPITALS_CREDIT = re.compile(
+    r"(?P<name>[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+(?:\s+[A-ZÀ-ÞĀ-Ž][A-ZÀ-ÞĀ-Ž'’-]+){1,3})\s+"
+    r"(?:reports?|writes?|argues?|explains?|looks|says|asks|examines|considers|reviews|speaks|talks)\b"
+)
+
+
 def _credit_in_standfirst(found: Found) -> None:
-    """A standfirst that opens with its author's credit ("L'éditorial de Ana Ruiz. …")."""
+    """A standfirst that opens with its author's credit: "L'éditorial de Ana Ruiz. …", or a name
+    in capitals followed by what the author does ("ANA RUIZ reports on …")."""
     assert found.subtitle is not None
+    line = found.evidence["subtitle"].line if "subtitle" in found.evidence else None
+    capitals = _CAPITALS_CREDIT.match(found.subtitle)
+    if capitals:
+        names = parse_byline(capitals.group("name").title(), bare=True)
+        if names:
+            found.put("authors", names, line, False, "the name in capitals that opens the standfirst")
+            return
     match = _STANDFIRST_CREDIT.match(found.subtitle)
     if not match or len(match.group(0).split()) > 8:
         return
     names = parse_byline(match.group("name"), bare=True)
     if names:
-        line = found.evidence["subtitle"].line if "subtitle" in found.evidence else None
         found.put("authors", names, line, False, "the credit that opens the standfirst")
 
 

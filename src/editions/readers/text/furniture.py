@@ -251,7 +251,8 @@ _COUNTER = re.compile(
     r"\d{1,3}\s+(?:days?|hours?|tage|stunden|jours|heures|días|horas|giorni|ore|dias|дн\w*)\s+"
     r"(?:remaining|left|to go|restants?|übrig|verbleibend|restantes?|rimanenti|осталось)|"
     r".{0,60}\band \d[\d,.]*\s+others?|"
-    r"\d{1,3}\s?(?:min(?:ute)?s?|мин\.?)\s?(?:read|de lecture|lesezeit|lectura|leitura|lettura|чтения)",
+    r"\d{1,3}\s?(?:min(?:ute)?s?|мин\.?)\s?(?:read|de lecture|lesezeit|lectura|leitura|lettura|чтения)|"
+    r"(?:issue|no\.|nr\.|vol\.|volume|número|numéro|numero|ausgabe|heft|выпуск|τεύχος)\s*(?:no\.?|nr\.?|n[º°]\.?)?\s*\d+",
     re.IGNORECASE,
 )
 _ARROW_LINK = re.compile(r"^(?:[«‹←◀◁<]|&lt;)\s*\S.{0,120}$|^\S.{0,120}\s(?:[»›→▶▷>])$")

@@ -402,7 +402,11 @@ def _choose_title(
             and upper.words <= 3
             and (
                 label_shaped(upper)
-                or (lower.words > upper.words + 1 and not (lower.words >= 8 and lower.words > upper.words))
+                or (
+                    lower.gap
+                    and lower.words > upper.words + 1
+                    and not (lower.words >= 8 and lower.words > upper.words)
+                )
             )
         ):
             kinds[above] = "kicker" if kicker_shaped(upper) else "masthead"
