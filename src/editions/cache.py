@@ -115,22 +115,27 @@ class PartCache:
             self.misses += 1
             return None
         except (OSError, ValueError):
-            return self._reject(key)
+            self._reject(key)
+            return None
         if not isinstance(meta, dict) or meta.get("key") != key:
-            return self._reject(key)
+            self._reject(key)
+            return None
         if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-            return self._reject(key)
+            self._reject(key)
+            return None
         deps = meta.get("deps", [])
         if not isinstance(deps, list) or not all(
             isinstance(d, list) and len(d) == 2 and all(isinstance(x, str) for x in d) for d in deps
         ):
-            return self._reject(key)
+            self._reject(key)
+            return None
         try:
             intact = verify is None or verify(data, meta)
         except Exception:  # a verifier that trips over a damaged entry has found one
             intact = False
         if not intact:
-            return self._reject(key)
+            self._reject(key)
+            return None
         for path, sha in deps:
             if self.hashes(path) != sha:
                 self.misses += 1
@@ -148,7 +153,6 @@ class PartCache:
         for path in self._paths(key):
             with contextlib.suppress(OSError):
                 path.unlink()
-        return None
 
     def put(self, key: str, data: bytes, meta: dict[str, Any]) -> None:
         """Store an entry (best effort: a cache that cannot be written is no reason to fail a build)."""

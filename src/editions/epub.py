@@ -36,7 +36,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import lxml.etree as etree
@@ -383,7 +383,8 @@ class _Builder:
     def _prepare(self, article: Article, href: str, uid: str) -> EpubArticle:
         ready = prepare_article(article, "epub", xhtml=True)
         source = _parse_fragment(str(ready.body))
-        ids = {str(i) for i in source.xpath("//@id")} | {n.id for n in ready.notes} | {article.slug}
+        found = cast(list[str], source.xpath("//@id"))  # an attribute path: strings only
+        ids = {str(i) for i in found} | {n.id for n in ready.notes} | {article.slug}
         rebuild = _Rebuilder(self.images, article, ids, shift_headings=True)
         body = rebuild.fragment(source)
         notes = []
@@ -706,8 +707,9 @@ def _blockify(root: etree._Element) -> etree._Element:
             run = etree.SubElement(out, _x("p"))
         return run
 
-    if (root.text or "").strip():
-        paragraph().text = root.text.strip()
+    lead = (root.text or "").strip()
+    if lead:
+        paragraph().text = lead
     for child in list(root):
         tail, child.tail = child.tail, None
         if _is_block(child):
@@ -733,7 +735,8 @@ def _parse_fragment(markup: str) -> etree._Element:
 
 
 def _new_root() -> etree._Element:
-    return etree.Element(_x("div"), nsmap={None: XHTML_NS, "epub": EPUB_NS})
+    # lxml-stubs refuse the None key that lxml documents for the default namespace
+    return etree.Element(_x("div"), nsmap={None: XHTML_NS, "epub": EPUB_NS})  # type: ignore[dict-item]
 
 
 def _serialise_children(root: etree._Element) -> str:

@@ -342,6 +342,11 @@ def html_to_markdown(fragment: str) -> str:
     return "\n\n".join(b for b in blocks if b.strip()) + "\n"
 
 
+# A run of inline content: strings and elements, in document order (a name the class body cannot
+# shadow: _Converter has a method called ``list``).
+_Run = list[Any]
+
+
 class _Converter:
     def blocks(self, element: lxml.html.HtmlElement, depth: int) -> list[str]:
         """The Markdown blocks of ``element``'s content (inline runs become paragraphs)."""
@@ -441,7 +446,7 @@ class _Converter:
         return "\n".join(lines)
 
     @staticmethod
-    def _children_with_tails(element: lxml.html.HtmlElement) -> list[Any]:
+    def _children_with_tails(element: lxml.html.HtmlElement) -> _Run:
         out: list[Any] = []
         for child in element:
             if isinstance(child.tag, str):
@@ -450,12 +455,12 @@ class _Converter:
                 out.append(child.tail)
         return out
 
-    def paragraph(self, run: list[Any]) -> str:
+    def paragraph(self, run: _Run) -> str:
         text = self.inline_run(run)
         text = re.sub(r"\A(?:\s*\\\n)+|(?:\s*\\\n)+\s*\Z", "", text).strip()
         return "\n".join(_escape_line_start(line.strip()) for line in text.split("\n"))
 
-    def inline_run(self, run: list[Any], active: frozenset[str] = frozenset(), depth: int = 0) -> str:
+    def inline_run(self, run: _Run, active: frozenset[str] = frozenset(), depth: int = 0) -> str:
         out: list[str] = []
         if depth > MAX_DEPTH:  # pathological nesting: keep the words, drop the formatting
             text = "".join(x if isinstance(x, str) else x.text_content() + (x.tail or "") for x in run)

@@ -484,7 +484,7 @@ def _make_source(writer: PdfWriter, page: PageObject) -> _Source:
     if "/Group" in page:
         form[NameObject("/Group")] = page.raw_get("/Group").clone(writer)
     ref = form.indirect_reference if form.indirect_reference is not None else writer._add_object(form)
-    return _Source(cast(IndirectObject, ref), width, height, to_display, max(bleed, 0.0))
+    return _Source(ref, width, height, to_display, max(bleed, 0.0))
 
 
 def _content_stream(writer: PdfWriter, page: PageObject) -> StreamObject:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from typing import Any
 
 MIN_LETTERS = 20
 #: Characters read from the start of a text: a few pages are as telling as the whole article.
@@ -15,7 +16,7 @@ SAMPLE_CHARS = 8000
 
 
 @functools.cache
-def _identifier():  # type: ignore[no-untyped-def]
+def _identifier() -> Any:  # py3langid has no types: a LanguageIdentifier
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

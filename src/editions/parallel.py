@@ -74,7 +74,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -84,6 +84,9 @@ import pydyf
 
 from . import __version__
 from .cache import PartCache, digest
+
+if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
+    from pypdf.generic import DictionaryObject
 
 log = logging.getLogger("editions")
 
@@ -196,6 +199,17 @@ def _html(element: Any) -> str:
     return lxml.html.tostring(element, encoding="unicode", with_tail=False)
 
 
+def _select(element: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
+    """The elements an XPath ``path`` (one that selects elements only) finds under ``element``;
+    lxml-stubs type any XPath result as every value XPath can give."""
+    return cast(list[lxml.html.HtmlElement], element.xpath(path))
+
+
+def _drop_attribute(element: lxml.html.HtmlElement, name: str) -> None:
+    if name in element.attrib:
+        del element.attrib[name]
+
+
 def _blank(text: str | None) -> bool:
     return not (text or "").strip()
 
@@ -238,12 +252,14 @@ def split_book(html: str, *, open_right: bool) -> tuple[_Book | None, str]:
     seen: set[str] = set()
     for group, elements in ((0, articles_el), (1, back_el)):
         for number, element in enumerate(elements):
-            if not element.get("id") or element.get("id") in seen:
-                element.set("id", f"editions-section-{group}-{number}")
-            seen.add(element.get("id"))
-            sections[group].append(
-                _Section(element.get("id"), _html(element), element, len(element.text_content()), group == 0)
-            )
+            ident = element.get("id")
+            if not ident or ident in seen:
+                ident = f"editions-section-{group}-{number}"
+                element.set("id", ident)
+            seen.add(ident)
+            # An HtmlElement (parsed by lxml.html), which lxml-stubs type as a plain _Element
+            length = len(cast(lxml.html.HtmlElement, element).text_content())
+            sections[group].append(_Section(ident, _html(element), element, length, group == 0))
     text = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     head_html = _html(head)
     prefix_end = text.index(head_html) + len(head_html) - len("</head>")
@@ -282,12 +298,12 @@ def _carriers(front: Sequence[Any]) -> str:
             }:
                 continue
             copy = lxml.html.fromstring(_html(child))
-            for unwanted in copy.xpath(".//img|.//svg|.//a[@href]"):
+            for unwanted in _select(copy, ".//img|.//svg|.//a[@href]"):
                 if unwanted.tag == "a":
-                    unwanted.attrib.pop("href", None)
+                    _drop_attribute(unwanted, "href")
                 else:
                     unwanted.drop_tree()
-            copy.attrib.pop("id", None)
+            _drop_attribute(copy, "id")
             copy.set("style", style)
             pieces.append(_html(copy))
     return "".join(pieces)
@@ -331,7 +347,7 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     """Render one part (in a worker): its PDF bytes (no internal links) and the facts about its pages."""
     from .pdf import RestrictedFetcher, render_document
 
-    class Recording(RestrictedFetcher):  # type: ignore[misc]
+    class Recording(RestrictedFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             response = super().fetch(url, headers)
             if url.lower().startswith("file:"):
@@ -815,10 +831,10 @@ def _skeleton_section(section: _Section, pages: int, carriers: str) -> str:
     inner = ""
     if first is not None:
         copy = lxml.html.fromstring(_html(first))
-        for unwanted in copy.xpath(".//img|.//svg"):
+        for unwanted in _select(copy, ".//img|.//svg"):
             unwanted.drop_tree()
-        for anchor in copy.xpath(".//*[@href]"):
-            anchor.attrib.pop("href", None)
+        for anchor in _select(copy, ".//*[@href]"):
+            _drop_attribute(anchor, "href")
         inner += _html(copy)
         if carriers:
             # At the end of the first child, so as not to come between the margins that collapse.
@@ -839,7 +855,8 @@ def _skeleton_html(book: _Book, group: Sequence[_Part]) -> str:
     if not _is_right(first_page):
         lead = f'<div class="{_LEAD}" style="page: {_LEAD}; break-after: page"></div>'
         counter = first_page - 1
-    main, back = [], []
+    main: list[str] = []
+    back: list[str] = []
     for part in group:
         for section, pages in zip(part.sections, part.counts, strict=True):
             carriers = book.carriers if not main and not back else ""
@@ -1566,7 +1583,8 @@ class _Converter:
         key = (id(first), id(second))
         if key in self.merged:
             return self.merged[key]
-        out: pydyf.Dictionary | None = pydyf.Dictionary()
+        out = pydyf.Dictionary()
+        clash = False
         for category in sorted(set(first) | set(second)):
             a, b = first.get(category), second.get(category)
             if b is None or a == b:
@@ -1577,7 +1595,7 @@ class _Converter:
                 continue
             da, db = self._resolve(a), self._resolve(b)
             if not isinstance(da, dict) or not isinstance(db, dict):
-                out = None
+                clash = True
                 break
             combined = pydyf.Dictionary(da)
             for name, value in db.items():
@@ -1586,12 +1604,14 @@ class _Converter:
                     break
                 combined[name] = value
             if combined is None:
-                out = None
+                clash = True
                 break
             self.pdf.add_object(combined)
             out[category] = combined.reference
-        if out is not None:
-            self.pdf.add_object(out)
+        if clash:
+            self.merged[key] = None
+            return None
+        self.pdf.add_object(out)
         self.merged[key] = out
         return out
 
@@ -1752,11 +1772,11 @@ def _merge(
 
     _links_and_destinations(pdf, made_pages, page_facts)
     _outline(pdf, refs, page_facts)
-    info = front.trailer["/Info"].get_object() if "/Info" in front.trailer else {}
+    info = cast("DictionaryObject", front.trailer["/Info"].get_object()) if "/Info" in front.trailer else {}
     convert.start(0)
     for key, value in info.items():
         pdf.info[str(key)[1:]] = convert.value(value)
-    catalog = front.trailer["/Root"].get_object()
+    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
     for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences"):
         if key in catalog:
             pdf.catalog[key[1:]] = convert.value(catalog[key])

@@ -153,7 +153,7 @@ def _absolute_urls(css: str, css_file: Path, style: Style) -> str:
 # --- restricted fetching ---------------------------------------------------------------------
 
 
-class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
+class RestrictedFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only what an edition may use.
 
     Allowed: ``data:`` URIs, and ``file:`` URLs of regular files under one of ``roots`` (after

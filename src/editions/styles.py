@@ -105,7 +105,7 @@ def load_style(name: str | Path | None = None, edition_root: Path | None = None)
         elif folder.resolve() != (builtin_styles_dir() / BASE_STYLE).resolve():
             folder = builtin_styles_dir() / BASE_STYLE
         else:
-            folder = None
+            break
     overrides = edition_root / "templates" if edition_root and (edition_root / "templates").is_dir() else None
     return Style(name=chain[0].name, folders=tuple(chain), overrides=overrides)
 

@@ -140,7 +140,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 _STOPPING_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
-def hold_signals() -> set[signal.Signals] | None:
+def hold_signals() -> set[int | signal.Signals] | None:
     """Hold SIGINT and SIGTERM (in the main thread) until :func:`release_signals`: used around the
     creation of a temporary file, so that a signal cannot land before its cleanup is in place."""
     if threading.current_thread() is not threading.main_thread():
@@ -148,7 +148,7 @@ def hold_signals() -> set[signal.Signals] | None:
     return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING_SIGNALS)
 
 
-def release_signals(previous: set[signal.Signals] | None) -> None:
+def release_signals(previous: set[int | signal.Signals] | None) -> None:
     """Deliver the signals :func:`hold_signals` held (their handlers run now)."""
     if previous is not None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)

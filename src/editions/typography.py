@@ -1052,7 +1052,10 @@ def _serialise(root: etree._Element) -> str:
                     parts.append(_escape_text(node.tail))
             continue
         if starting:
-            attributes = "".join(f' {name}="{_escape_attribute(value)}"' for name, value in node.items())
+            # parsed from text, lxml gives str names and values (lxml-stubs allow bytes too)
+            attributes = "".join(
+                f' {name!s}="{_escape_attribute(str(value))}"' for name, value in node.items()
+            )
             parts.append(f"<{tag}{attributes}>")
             if node.text:
                 parts.append(node.text if tag in _RAW_TEXT else _escape_text(node.text))

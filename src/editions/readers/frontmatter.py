@@ -112,14 +112,18 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if not self.check_event(yaml.AliasEvent):
-            node: yaml.Node = super().compose_node(parent, index)
+            composed = super().compose_node(parent, index)
+            assert composed is not None  # PyYAML's Composer returns None only at the end of a stream
+            node: yaml.Node = composed
             self._sizes[id(node)] = self._size(node)
             return node
         line = self.peek_event().start_mark.line
         self._aliases += 1
         if self._aliases > MAX_ALIASES:
             raise _Unbounded(f"more than {MAX_ALIASES} aliases (*name)", line)
-        node = super().compose_node(parent, index)
+        alias = super().compose_node(parent, index)
+        assert alias is not None  # an alias event always composes to the node it names
+        node = alias
         size = self._sizes.get(id(node))
         if size is None:
             raise _Unbounded("an alias (*name) inside the value it names", line)

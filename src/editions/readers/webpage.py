@@ -42,7 +42,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree as etree
@@ -242,7 +242,8 @@ def parse_html(text: str, source: str | Path) -> lxml.html.HtmlElement:
     if not text.strip():
         raise EditionsError("the page is empty", source)
     try:
-        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        # lxml-stubs type the result as a plain _Element; with an HTML parser it is an HtmlElement
+        tree = cast(lxml.html.HtmlElement, lxml.html.document_fromstring(text, parser=_PARSER))
     except (etree.ParserError, ValueError) as exc:
         raise EditionsError(f"cannot parse the page as HTML ({exc})", source) from None
     if tree is None or (tree.find("body") is None and not tree.text_content().strip()):
@@ -289,7 +290,10 @@ def _text(value: Any) -> str | None:
 
 
 def _is_http(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).scheme in {"http", "https"} and bool(urlsplit(url).netloc)  # type: ignore[arg-type]
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def parse_meta_date(value: str | None) -> dt.date | None:
@@ -650,7 +654,7 @@ def extract_body(
         except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
             raise EditionsError(f"cannot extract the article from this page ({exc})", source) from None
     extracted = None if document is None or isinstance(document, dict) else document.body  # not as_dict
-    if (extracted is None or not "".join(extracted.itertext()).strip()) and not figures:
+    if (extracted is None or not "".join(map(str, extracted.itertext())).strip()) and not figures:
         raise EditionsError("no article text found in this page", source)
     _fill_from_trafilatura(meta, document)
     body = etree.Element("div") if extracted is None else extracted
@@ -771,7 +775,7 @@ def _to_html(body: etree._Element) -> lxml.html.HtmlElement:
         tag = element.tag
         if not isinstance(tag, str):
             continue
-        attrib = dict(element.attrib)
+        attrib = {str(key): str(value) for key, value in element.attrib.items()}
         element.attrib.clear()
         if tag == "head":
             rend = attrib.get("rend", "h3")
@@ -795,14 +799,15 @@ def _to_html(body: etree._Element) -> lxml.html.HtmlElement:
                 if attrib.get(key, "").isdigit():
                     element.set(key, attrib[key])
         elif tag == "code":
-            inline = element.getparent() is not None and element.getparent().tag in {
+            parent = element.getparent()
+            inline = parent is not None and parent.tag in {
                 "p",
                 "hi",
                 "item",
                 "cell",
                 "ref",
             }
-            if inline or "\n" not in "".join(element.itertext()):
+            if inline or "\n" not in "".join(map(str, element.itertext())):
                 element.tag = "code"
             else:
                 element.tag = "pre"
@@ -813,9 +818,8 @@ def _to_html(body: etree._Element) -> lxml.html.HtmlElement:
         elif tag in {"body", "doc", "main"}:
             element.tag = "div"
         else:
-            element.tag = (
-                "span" if element.getparent() is not None and element.getparent().tag == "p" else "div"
-            )
+            parent = element.getparent()
+            element.tag = "span" if parent is not None and parent.tag == "p" else "div"
     html = etree.tostring(body, encoding="unicode", method="html")
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     # <div> wrappers left from trafilatura's containers: keep only their content.
