@@ -56,7 +56,11 @@ def load_edition(
     An :class:`Article` among ``paths`` (one already read, e.g. from standard input) is taken as is.
 
     A PATH (or a manifest's ``articles`` entry) that is an ``http://``/``https://`` URL is fetched
-    and read as a web page; ``offline=True`` refuses that with an error naming the URL.
+    and read as a web page; ``offline=True`` refuses that with an error naming the URL. ``lang``
+    is the fallback language for an article that neither says nor reveals its own. Returns the
+    edition (by default, of the ``articles`` folder). Raises :class:`EditionsError` when a path is
+    missing or unreadable, a manifest is not valid, an article cannot be read or fetched, or
+    there is no article.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -121,7 +125,13 @@ def _read_source(source: Path | str | Article, lang: str | None, offline: bool) 
 def build_edition(
     articles: Iterable[Article], fields: dict[str, Any] | None = None, *, root: Path | None = None
 ) -> Edition:
-    """An :class:`Edition` from articles already read and manifest-style ``fields``."""
+    """An :class:`Edition` from articles already read and manifest-style ``fields``.
+
+    ``articles`` are kept in order; ``fields`` are what a manifest's table would hold (``title``,
+    ``lang``, ``style``…; the title defaults to the only article's, else the name of ``root``,
+    the edition's folder, which also anchors its styles and images). Returns the edition, each
+    article given a slug of its own. Raises :class:`EditionsError` when there is no article.
+    """
     fields = dict(fields or {})
     articles = list(articles)
     if not articles:

@@ -108,7 +108,10 @@ def make_epub(
     :mod:`editions.resources`, which decides which images every output may use).
     Articles without a source, or with guessed ones, are warned about first; ``require_sources``
     (default: the edition's setting) makes a missing source an error instead (see
-    :func:`~editions.attribution.check_attribution`).
+    :func:`~editions.attribution.check_attribution`). Returns the path of the EPUB written.
+    Raises :class:`EditionsError` for an unknown style, a missing or unreadable cover image, a
+    template error, a missing source when sources are required, or an output that cannot be
+    written.
     """
     target = Path(out) if out else default_output(edition, ".epub")
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)

@@ -258,6 +258,10 @@ def render_html(
 
     Article images are embedded as ``data:`` URIs, or left out, by ``resources`` (default: a
     :class:`~editions.resources.ResourceLoader` for the edition's folder, no remote images).
+    ``style`` is a style name, folder or :class:`Style` (default: the edition's, else
+    ``default``); ``medium`` is ``"screen"`` or ``"print"``; ``extra`` adds values to the
+    template's context; ``template`` names the style's template to render. Returns the HTML.
+    Raises :class:`EditionsError` for an unknown style, a missing template or a template error.
     """
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
     loader = resources or ResourceLoader(edition.root)
@@ -302,7 +306,10 @@ def make_html(
     ``allow_remote_images`` lets articles' ``http(s)`` images be fetched and embedded too.
     Articles without a source, or with guessed ones, are warned about first; ``require_sources``
     (default: the edition's setting) makes a missing source an error instead (see
-    :func:`~editions.attribution.check_attribution`).
+    :func:`~editions.attribution.check_attribution`). ``style`` is a style name, folder or
+    :class:`Style` (default: the edition's, else ``default``). Returns the path of the HTML file
+    written. Raises :class:`EditionsError` for an unknown style, a template error, a missing
+    source when sources are required, or an output that cannot be written.
     """
     target = Path(out) if out else default_output(edition, ".html")
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)

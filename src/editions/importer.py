@@ -71,7 +71,8 @@ def import_articles(
     A file keeps its name (``02-strike.txt`` becomes ``02-strike.md``, so the order of a folder
     is kept); a URL, or a :class:`Draft` already read (from standard input), is named after the
     article's title. ``lang`` is the fallback language when
-    an article neither says nor reveals its own. Raises :class:`EditionsError` when a source
+    an article neither says nor reveals its own. Returns the paths of the Markdown files written.
+    Raises :class:`EditionsError` when a source
     cannot be read or fetched, when ``offline`` and a source is a URL, or when a file to write
     exists already and ``overwrite`` is false.
     """

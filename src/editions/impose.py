@@ -183,8 +183,10 @@ def impose(
     ``duplex`` ``"short"`` or ``"long"`` (the edge the printer flips on; booklets only);
     ``creep_mm`` the largest shift toward the spine, given to the innermost sheet (booklet
     only); ``marks`` adds crop and fold marks and a slug with ``job_name`` (default: the PDF's
-    title, else the file name) and the sheet number. Raises :class:`EditionsError` for
-    anything the user can get wrong.
+    title, else the file name) and the sheet number. Returns an :class:`ImposeResult` (the
+    imposed PDF, its pages, the blank pages added, and what the person at the printer needs).
+    Raises :class:`EditionsError` for anything the user can get wrong: an unreadable PDF, an
+    unknown layout or duplex edge, a bad signature or creep, or an output that cannot be written.
     """
     check_options(layout, signature, duplex, creep_mm)
     source_path = Path(reading_pdf)

@@ -51,6 +51,7 @@ class Source:
 
     @property
     def is_empty(self) -> bool:
+        """Whether the source records nothing at all: no publication, author, date, URL, rights or note."""
         return not (self.publication or self.authors or self.date or self.url or self.rights or self.note)
 
     @property
@@ -89,10 +90,12 @@ class Article:
 
     @property
     def authors(self) -> tuple[str, ...]:
+        """The article's authors, as its source records them."""
         return self.source.authors
 
     @property
     def date(self) -> dt.date | None:
+        """The article's date, as its source records it (None when unknown)."""
         return self.source.date
 
     @property

@@ -51,7 +51,12 @@ class PaperSize:
 
 
 def parse_paper(value: str | PaperSize) -> PaperSize:
-    """``A5``, ``letter``, ``half-letter``, ``140x216mm``, ``5.5x8.5in``… as a :class:`PaperSize`."""
+    """``A5``, ``letter``, ``half-letter``, ``140x216mm``, ``5.5x8.5in``… as a :class:`PaperSize`.
+
+    ``value`` is a paper name or a size with its unit (a :class:`PaperSize` is returned as is).
+    Returns the paper size. Raises :class:`EditionsError` for an unknown name or a size that
+    cannot be read or is out of range.
+    """
     if isinstance(value, PaperSize):
         return value
     text = (value or "").strip()

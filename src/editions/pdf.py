@@ -651,6 +651,14 @@ def make_pdf(
     ones, are warned about first; ``require_sources`` (default: the edition's setting) makes a
     missing source an error instead (see :func:`~editions.attribution.check_attribution`), once the
     options and the edition's length are known to be fine.
+
+    ``out`` defaults to ``dist/<slug>.pdf``; ``style`` is a style name, folder or :class:`Style`
+    (default: the edition's, else ``default``); ``keep_html`` also writes the print HTML beside
+    the PDF; ``progress`` is called with a message now and then once a build takes a while.
+    Returns a :class:`PdfResult` (where the PDF went, its page count, and for a build in parts how
+    many were rendered and how many came from the cache). Raises :class:`EditionsError` for a bad
+    option (paper, font size, jobs), an unknown style, an edition too long, a missing source when
+    sources are required, a rendering that fails, or an output that cannot be written.
     """
     report = _Reporter(progress)
     paper, font_size, open_right = print_options(edition, paper, font_size, open_right)

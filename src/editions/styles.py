@@ -39,7 +39,11 @@ def builtin_styles_dir() -> Path:
 
 
 def available_styles(edition_root: Path | None = None) -> list[str]:
-    """Names of the styles that :func:`load_style` can find by name."""
+    """Names of the styles that :func:`load_style` can find by name, sorted.
+
+    The built-in styles, and those in the ``styles/`` folder of ``edition_root`` (the edition's
+    folder) when given. Raises nothing for a missing ``styles/`` folder: it adds no name.
+    """
     names = {
         p.name for p in builtin_styles_dir().iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     }
@@ -58,6 +62,7 @@ class Style:
 
     @property
     def loader(self) -> jinja2.BaseLoader:
+        """A Jinja2 loader for the style's templates: the edition's overrides, then each folder's."""
         searchpath = [str(f / "templates") for f in self.folders if (f / "templates").is_dir()]
         if self.overrides is not None:
             searchpath.insert(0, str(self.overrides))
@@ -90,7 +95,13 @@ class Style:
 
 
 def load_style(name: str | Path | None = None, edition_root: Path | None = None) -> Style:
-    """Resolve a style by folder path or name (see the module docstring); ``None`` is the base style."""
+    """Resolve a style by folder path or name (see the module docstring); ``None`` is the base style.
+
+    ``name`` is a style's name or the path of its folder; ``edition_root`` (the edition's folder)
+    is searched first, for its ``styles/`` and ``templates/`` folders. Returns the :class:`Style`,
+    with the folders it extends. Raises :class:`EditionsError` for an unknown style, a style that
+    extends itself in a loop, or a broken ``style.toml``.
+    """
     chain: list[Path] = []
     folder = _find((name if isinstance(name, str) else str(name)) if name else BASE_STYLE, edition_root)
     seen: set[Path] = set()

@@ -26,7 +26,7 @@ from ...model import Evidence
 from .. import Draft, apply_front_matter
 from ..frontmatter import split_front_matter
 from . import furniture as f
-from .blocks import Unit, clean_line, is_gapped, paragraphs, units
+from .blocks import Block, Unit, clean_line, is_gapped, paragraphs, units
 from .body import heading_shape, render_body
 from .footer import merge_footer, read_footer, site_names
 from .furniture import is_promo, sentence_count
@@ -221,9 +221,7 @@ def _heading_first(head: list[Unit], start: int, body: list[Unit], found: Found)
     )
 
 
-def _block(unit: Unit):
-    from .blocks import Block
-
+def _block(unit: Unit) -> Block:
     return Block([unit.text])
 
 
