@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ class Article:
     slug: str = ""
     evidence: tuple[Evidence, ...] = ()
 
-    def replace(self, **changes: object) -> Article:
-        """Return a copy with some fields changed."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> Article:
+        """Return a copy with some fields changed (each keyword names a field and gives its value)."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def authors(self) -> tuple[str, ...]:
@@ -155,9 +156,9 @@ class Edition:
     require_sources: bool = False
     manifests: tuple[Path, ...] = ()
 
-    def replace(self, **changes: object) -> Edition:
-        """Return a copy with some fields changed."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> Edition:
+        """Return a copy with some fields changed (each keyword names a field and gives its value)."""
+        return dataclasses.replace(self, **changes)
 
     @property
     def promos(self) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ def read_bytes(path: Path) -> bytes:
         raise EditionsError(f"cannot read the file: {exc.strerror or exc}", path) from None
 
 
-def decode_text(data: bytes, path: Path) -> str:
+def decode_text(data: bytes, path: str | Path) -> str:
     """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 with a warning."""
     if data.startswith(b"\xef\xbb\xbf"):
         return _decode(data[3:], "utf-8", path)
@@ -68,7 +68,7 @@ def decode_text(data: bytes, path: Path) -> str:
     return text
 
 
-def _decode(data: bytes, encoding: str, path: Path) -> str:
+def _decode(data: bytes, encoding: str, path: str | Path) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ..errors import EditionsError
 from ..lang import detect_language
@@ -205,23 +206,26 @@ def _source_url(url: str | None, path: Path | None) -> str | None:
 
 
 def apply_front_matter(draft: Draft, fields: dict[str, object]) -> Draft:
-    """Let every field the front matter gives override what detection found."""
+    """Let every field the front matter gives override what detection found.
+
+    ``fields`` come from :func:`~editions.readers.frontmatter.split_front_matter`, which checked
+    their types (tuples of names and tags, a list of promos, a date)."""
     for key in ("title", "subtitle", "publication", "url", "rights", "note", "lang"):
         if fields.get(key):
             setattr(draft, key, fields[key])
             draft.evidence.pop(key, None)
     if fields.get("authors"):
-        draft.authors = fields["authors"]  # type: ignore[assignment]
+        draft.authors = cast(tuple[str, ...], fields["authors"])
         draft.evidence.pop("authors", None)
     if fields.get("translators"):
-        draft.translators = fields["translators"]  # type: ignore[assignment]
+        draft.translators = cast(tuple[str, ...], fields["translators"])
         draft.evidence.pop("translators", None)
     if fields.get("tags"):
-        draft.tags = fields["tags"]  # type: ignore[assignment]
+        draft.tags = cast(tuple[str, ...], fields["tags"])
     if fields.get("promos"):
-        draft.promos = list(fields["promos"])  # type: ignore[call-overload]
+        draft.promos = list(cast(Iterable[str], fields["promos"]))
     if fields.get("date"):
-        draft.date = fields["date"]  # type: ignore[assignment]
+        draft.date = cast(dt.date, fields["date"])
         draft.evidence.pop("date", None)
     return draft
 

@@ -191,7 +191,7 @@ def read_page(
 def decode_html(data: bytes, source: str | Path, charset: str | None = None) -> str:
     """Decode a page: a BOM, else the server's charset, else ``<meta charset>``, else UTF-8/Windows-1252."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_text(data, source)  # type: ignore[arg-type]  # only used in messages
+        return decode_text(data, source)
     if b"\x00" in data[:65536]:
         raise EditionsError("binary data, not an HTML page", source)
     declared = charset or _meta_charset(data[:4096])
@@ -206,7 +206,7 @@ def decode_html(data: bytes, source: str | Path, charset: str | None = None) -> 
             )
             return _check_text(text, source)
     try:
-        return decode_text(data, source)  # type: ignore[arg-type]  # only used in messages
+        return decode_text(data, source)
     except EditionsError:
         raise EditionsError("binary data, not an HTML page", source) from None
 

@@ -210,9 +210,10 @@ def _mark_context(units: list[Unit], kinds: list[str], zone: int) -> None:
             )
             first = all(k in FURNITURE for k in kinds[:index]) and units[index].words <= 3
             top = units[previous] if previous is not None else None
+            top_kind = kinds[previous] if previous is not None else None
             under_title = (
                 top is not None
-                and kinds[previous] == "text"  # type: ignore[index]
+                and top_kind == "text"
                 and title_shaped(top)
                 and (
                     any(w[0].islower() for w in top.text.split()[1:] if w[0].isalpha())
@@ -220,10 +221,7 @@ def _mark_context(units: list[Unit], kinds: list[str], zone: int) -> None:
                 )
             )
             under_standfirst = (
-                top is not None
-                and kinds[previous] == "text"  # type: ignore[index]
-                and f.ends_closed(top.text)
-                and top.words >= 6
+                top is not None and top_kind == "text" and f.ends_closed(top.text) and top.words >= 6
             )
             if not two_line_title and (first or under_title or under_standfirst):
                 kinds[index] = "byline"
