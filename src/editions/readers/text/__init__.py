@@ -188,10 +188,10 @@ def _inline_furniture(body: list[Unit], found: Found) -> list[Unit]:
     for unit in body:
         line = unit.text
         if len(line) <= f.MAX_META_LINE:
-            if norm_word(line.strip(" :.")) in f._ADVERT:
+            if norm_word(line.strip(" :.")) in f.ADVERT:
                 found.dropped.append((unit.no, line))
                 continue
-            if kept and f._READ_ALSO.match(line.lstrip("»>→▶►•*-–— ")):
+            if kept and f.READ_ALSO.match(line.lstrip("»>→▶►•*-–— ")):
                 found.promos.append((unit.no, f.plain(line)))
                 continue
         kept.append(unit)

@@ -85,7 +85,7 @@ def _cut_related(units: list[Unit], found: Found) -> int:
     """A "Related articles" / "Read next" heading near the end: the article stops there."""
     for index in range(max(1, len(units) - 12), len(units)):
         text = units[index].text
-        if len(text) <= 60 and f._RELATED.fullmatch(text):
+        if len(text) <= 60 and f.RELATED.fullmatch(text):
             for unit in units[index:]:
                 if f.is_promo(unit.text):
                     found.promos.append((unit.no, f.plain(unit.text)))

@@ -33,7 +33,7 @@ _CLOSING = ".,;:!…"
 
 # --- calls to action, debris, tags ------------------------------------------------------------
 
-_READ_ALSO = re.compile(
+READ_ALSO = re.compile(
     r"(?:read (?:more|also|next)|also read|see also|related|more on this|"
     r"lire (?:aussi|également|la suite)|à lire (?:aussi|également)|voir aussi|"
     r"lesen sie (?:auch|mehr|hier)|mehr zum thema|auch interessant|weiterlesen|"
@@ -98,7 +98,7 @@ _DEBRIS_EXACT = frozenset(
         "udostępnij", "поделиться", "поширити", "imprimer", "drucken", "imprimir", "stampa",
     )
 )  # fmt: skip
-_ADVERT = frozenset(
+ADVERT = frozenset(
     norm_word(s)
     for s in (
         "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité", "publicidad",
@@ -134,7 +134,7 @@ _BUTTONS = frozenset(
         "подписаться", "поделиться", "слушать",
     )
 )  # fmt: skip
-_RELATED = re.compile(
+RELATED = re.compile(
     r"(?:related(?: (?:articles?|posts?|stories|content|news|reading))?|you (?:may|might) also like|"
     r"more (?:stories|from|on this topic|articles)|read next|recommended(?: for you)?|most read|"
     r"popular posts|"
@@ -153,7 +153,7 @@ _TAGS = re.compile(
     re.IGNORECASE,
 )
 _TAG_SPLIT = re.compile(r"\s*[,;|•·]\s*|\s+#|^#")
-_RIGHTS = re.compile(r"(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
+RIGHTS = re.compile(r"(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
 
 # --- header cues --------------------------------------------------------------------------------
 
@@ -506,7 +506,7 @@ def is_promo(line: str) -> bool:
     if len(line) > MAX_META_LINE or len(line.split()) > 30:
         return False
     body = line.lstrip("»>→▶►•*-–— ").strip()
-    if _PROMO_START.match(body) or _READ_ALSO.match(body):
+    if _PROMO_START.match(body) or READ_ALSO.match(body):
         return True
     head = " ".join(body.split()[:3])
     return bool(_CALL.search(head)) and bool(_MEDIUM.search(body))
@@ -516,7 +516,7 @@ def is_debris(line: str) -> bool:
     if len(line) > MAX_META_LINE:
         return False
     key = norm_word(plain(line).strip(" :!.»>"))
-    if key in _DEBRIS_EXACT or _RELATED.fullmatch(line.strip()):
+    if key in _DEBRIS_EXACT or RELATED.fullmatch(line.strip()):
         return True
     tokens = [t.strip(":|•·,/()[]").casefold() for t in line.split()]
     tokens = [t for t in tokens if t]

@@ -107,7 +107,7 @@ def kind_of(text: str, dayfirst: bool) -> str:
         return "end"
     if short and (f.tags_of(text) is not None or _hashtags(text)):
         return "tags"
-    if short and f._RIGHTS.match(text):
+    if short and f.RIGHTS.match(text):
         return "rights"
     if f.is_counter(text):
         return "counter"
@@ -137,7 +137,7 @@ def kind_of(text: str, dayfirst: bool) -> str:
         return "note"
     if f.is_amount(text):
         return "amount"
-    if short and (f.is_promo(text) or f._READ_ALSO.match(text.lstrip("»>→▶►•*-–— "))):
+    if short and (f.is_promo(text) or f.READ_ALSO.match(text.lstrip("»>→▶►•*-–— "))):
         return "promo"
     if f.is_login(text):
         return "login"
