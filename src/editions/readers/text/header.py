@@ -1,20 +1,26 @@
 """What comes before and after an article's text: the header and the footer of a copied page.
 
-In: the article's logical lines (:class:`~editions.readers.text.blocks.Unit`). Out: a
-:class:`Found` with the title, standfirst, authors, translators, date, publication, source URL,
-notes, tags and promos, each with the line it came from, and the index range of the body.
+In: the article's logical lines (:class:`~editions.readers.text.blocks.Unit`), the footer already
+taken off (:mod:`.footer`). Out: the index of the body's first line, and in a
+:class:`~editions.readers.text.kinds.Found` the title, standfirst, authors, date, publication,
+source URL, notes, tags and promos, each with the line it came from.
 
 How web pages are built, and so how the header is read (each rule is one sentence):
 
-* The *body* starts at the first paragraph of prose (twelve words or more, or two sentences) that
-  is not page furniture, unless that paragraph is the *standfirst*: it is followed by a byline,
-  a date, a photo caption or an editor's note, or it stops mid-sentence or with "…" (an excerpt),
-  or the next paragraph begins with the same words.
+* The *body* starts at the first paragraph of prose (a sentence of twelve words or more, two
+  sentences, or thirty words) that is not page furniture, unless that paragraph is the
+  *standfirst*: it is followed by a byline, a date, a photo caption or an editor's note, or it
+  stops mid-sentence or with "…" (an excerpt), or the next paragraph begins with the same words.
+  Under a title, a byline or a dateline ends the header: what follows it is the text, even a
+  short paragraph or a question.
 * The *title* is the last title-shaped line (two to 25 words, no final full stop) above the
   standfirst or the body; a line right above it joins it when the first ends with "!", "?", ":"
-  or "," (a title set over two lines). A shorter label above the title (one word, capitals, or
-  two to four capitalised words) is a *kicker* (section label) or the masthead; a second
-  title-shaped line under a title that is not such a label is the standfirst.
+  or "," (a title set over two lines). A short label above the title (one word, capitals, or up
+  to three capitalised words) is a *kicker* (section label) or the masthead; a second
+  title-shaped line under a title that is not such a label is the standfirst, and so is the line
+  between the title and the byline. A single word alone above the text is a title unless the
+  text's first sentence names it again (a dateline's place). A text starting with a line in the
+  form of its own later section headings, with no byline or date, starts with a heading.
 * Everything above the title is the *masthead* and page furniture. The masthead's first name is
   the publication (a name in capitalised words, not a tagline, menu, motto or date).
 * Datelines and bylines near the title give the date and the authors; the date nearest to the
