@@ -158,3 +158,39 @@ def test_an_article_with_a_note_too_long_for_a_page_foot_prints_endnotes() -> No
     assert 'class="footnote"' not in str(too_long.body)
     assert [note.number for note in too_long.notes] == [1, 2]  # both, as endnotes
     assert 'href="#t-fn1"' in str(too_long.body)
+
+
+# --- URLs break only after / . ? & - (issue 14, item 6) ----------------------------------------
+
+LONG_URL = "https://www.example-news.org/2024/05/01/strike-won?utm_source=mail&ref=front-page"
+
+
+def _render_url(url: str, **context: object) -> str:
+    from editions.html import environment
+    from editions.styles import load_style
+
+    return environment(load_style("default")).from_string("{{ u | url_breaks }}").render(u=url, **context)
+
+
+def test_url_breaks_only_after_the_allowed_characters_and_never_in_the_scheme() -> None:
+    out = _render_url(LONG_URL)
+    assert out.startswith('<span class="url-start">https://www.</span><wbr>example-<wbr>news.<wbr>org/<wbr>')
+    pieces = out.replace('<span class="url-start">', "").replace("</span>", "").split("<wbr>")
+    assert all(p[-1] in "/.?-" or p.endswith("&amp;") for p in pieces[:-1])
+    assert "".join(pieces).replace("&amp;", "&") == LONG_URL  # nothing added to the visible text
+    assert _render_url(LONG_URL, xhtml=True).count("<wbr/>") == out.count("<wbr>")
+    assert _render_url("https://example.org/a//b/") == (
+        '<span class="url-start">https://example.</span><wbr>org/<wbr>a//<wbr>b/'
+    )
+    assert _render_url("<x>") == "&lt;x&gt;"  # escaped, no scheme
+
+
+def test_source_url_href_is_untouched(tmp_path: Path) -> None:
+    from editions.edition import load_edition
+    from editions.html import render_html
+
+    (tmp_path / "a.md").write_text(f"---\ntitle: T\nurl: {LONG_URL}\n---\n\nText.\n", encoding="utf-8")
+    out = render_html(load_edition([tmp_path / "a.md"]))
+    href = LONG_URL.replace("&", "&amp;")
+    assert out.count(f'<a class="url" href="{href}">') == 2  # source line and Sources page
+    assert "<wbr>" in out

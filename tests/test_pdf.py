@@ -878,3 +878,24 @@ def test_cli_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
 
 if __name__ == "__main__":
     print(write_long_edition(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 20))
+
+
+def test_urls_break_only_after_slash_dot_query_amp_hyphen_at_a6(tmp_path: Path) -> None:
+    url = "https://www.example-newspaper.org/news/2024/05/01/workers-won-their-strike?utm_source=mail&ref=front-page"
+    source = tmp_path / "a.md"
+    source.write_text(
+        f"---\ntitle: A Long Link\npublication: The Paper\nurl: {url}\n---\n\nText.\n", encoding="utf-8"
+    )
+    built = build(source, tmp_path / "a.pdf", paper="A6")
+    text = pdftotext(built.path).replace("\u200b", "")  # -layout keeps a line-final hyphen
+    for where in ("Originally published", "Scan to open"):  # the source line, the Sources page
+        lines = [line.strip() for line in text[text.index(where) :].splitlines()]
+        start = next(i for i, line in enumerate(lines) if "https://" in line)
+        assert not lines[start].endswith("https://")
+        got, i = lines[start][lines[start].index("https://") :], start
+        while len(got) < len(url):
+            assert got[-1] in "/.?&-", (where, got)  # each line ends after one of / . ? & -
+            i += 1
+            got += lines[i]
+        assert got.startswith(url), (where, got)
+        assert i > start  # it did break (A6 is narrower than the URL)

@@ -333,6 +333,7 @@ class _Builder:
             "promos": _promos(edition),
             "contact": _contact(edition.contact),
             "dir": _direction(self.lang),
+            "xhtml": True,  # the url_breaks filter writes <wbr/>
         }
         front = [("cover", "cover"), ("titlepage", "title_page"), ("toc", "contents")]
         back = [("sources", "sources"), ("colophon", "colophon")]

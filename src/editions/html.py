@@ -206,6 +206,31 @@ def full_stop(value: Any) -> Markup:
     return markup if not text or text.endswith((".", "!", "?", "…")) else Markup(markup.rstrip() + ".")
 
 
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?://)?")
+_URL_BREAK = re.compile(r"(?<=[/.?&-])(?=[^/.?&-])")
+
+
+@jinja2.pass_context
+def url_breaks(context: jinja2.runtime.Context, value: Any) -> Markup:
+    """A URL as text that may break only after ``/ . ? & -``, never inside its scheme (``https://``).
+
+    Each break is a ``<wbr>`` (``<wbr/>`` when the template's context sets ``xhtml``), so the text
+    copies without stray characters; a run such as ``//`` breaks only after its last character, and
+    the scheme stays with the first part of the host ("https://example." | "org/…") in a
+    ``span.url-start`` the styles keep unbroken. The styles set ``overflow-wrap: normal`` on URLs so
+    these are the only breaks; the ``href`` is written by the template, untouched.
+    """
+    text = str(value)
+    head = _URL_SCHEME.match(text)
+    scheme = head.group(0) if head else ""
+    parts: list[Markup] = [Markup.escape(part) for part in _URL_BREAK.split(text[len(scheme) :])]
+    if scheme:
+        # Line breakers may break after "//" on their own; the span (white-space: nowrap) says no.
+        parts[0] = Markup('<span class="url-start">{}</span>').format(scheme + parts[0])
+    wbr = Markup("<wbr/>" if context.get("xhtml") else "<wbr>")
+    return wbr.join(parts)
+
+
 @functools.cache
 def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     # Sandboxed: a style (or an edition's templates/ folder) may come with an edition from anyone.
@@ -221,6 +246,7 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env.filters["names"] = lambda value, lang: i18n.join_names(value, lang)
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["stop"] = full_stop
+    env.filters["url_breaks"] = url_breaks
     env.globals["label"] = i18n.label
     return env
 
