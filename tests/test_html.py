@@ -183,6 +183,10 @@ def test_url_breaks_only_after_the_allowed_characters_and_never_in_the_scheme() 
         '<span class="url-start">https://example.</span><wbr>org/<wbr>a//<wbr>b/'
     )
     assert _render_url("<x>") == "&lt;x&gt;"  # escaped, no scheme
+    token = "a" * 45  # a piece longer than a narrow line breaks every 20 characters, not in the margin
+    assert _render_url(f"https://example.org/{token}").endswith(
+        "org/<wbr>" + "<wbr>".join(["a" * 20] * 2 + ["a" * 5])
+    )
 
 
 def test_source_url_href_is_untouched(tmp_path: Path) -> None:

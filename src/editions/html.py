@@ -210,6 +210,11 @@ _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?://)?")
 _URL_BREAK = re.compile(r"(?<=[/.?&-])(?=[^/.?&-])")
 
 
+MAX_URL_PIECE = 30
+"""A piece of a URL between break characters longer than this may also break inside (every 20
+characters), so that no URL runs into the margin."""
+
+
 @jinja2.pass_context
 def url_breaks(context: jinja2.runtime.Context, value: Any) -> Markup:
     """A URL as text that may break only after ``/ . ? & -``, never inside its scheme (``https://``).
@@ -218,13 +223,21 @@ def url_breaks(context: jinja2.runtime.Context, value: Any) -> Markup:
     copies without stray characters; a run such as ``//`` breaks only after its last character, and
     the scheme stays with the first part of the host ("https://example." | "org/…") in a
     ``span.url-start`` the styles keep unbroken. The styles set ``overflow-wrap: normal`` on URLs so
-    these are the only breaks; the ``href`` is written by the template, untouched.
+    these are the only breaks, but for pieces longer than :data:`MAX_URL_PIECE` characters, which
+    break every 20 characters rather than run into the margin; the ``href`` is written by the
+    template, untouched.
     """
     text = str(value)
     head = _URL_SCHEME.match(text)
     scheme = head.group(0) if head else ""
-    parts: list[Markup] = [Markup.escape(part) for part in _URL_BREAK.split(text[len(scheme) :])]
-    if scheme:
+    raw = _URL_BREAK.split(text[len(scheme) :])
+    first_fits = len(raw[0]) <= MAX_URL_PIECE
+    # a last resort: a piece longer than a narrow line (a token, a hash) breaks every 20 characters
+    if any(len(part) > MAX_URL_PIECE for part in raw):
+        raw = [part[i : i + 20] for part in raw for i in range(0, max(len(part), 1), 20)]
+    pieces = raw
+    parts: list[Markup] = [Markup.escape(part) for part in pieces]
+    if scheme and first_fits:
         # Line breakers may break after "//" on their own; the span (white-space: nowrap) says no.
         parts[0] = Markup('<span class="url-start">{}</span>').format(scheme + parts[0])
     wbr = Markup("<wbr/>" if context.get("xhtml") else "<wbr>")
