@@ -569,6 +569,40 @@ def test_a_table_wider_than_the_page_keeps_every_column(tmp_path: Path) -> None:
     assert all(x_max <= width for _, _, x_max, _ in _word_boxes(built.path))
 
 
+@needs_poppler
+def test_table_columns_keep_their_markdown_alignment(tmp_path: Path) -> None:
+    rows = [
+        "| Lefthead | Centrehead | Righthead |",
+        "|:---|:---:|---:|",
+        "| La | Ca | 7 |",
+        "| Lbbbbbbbbbbbb | Cbbbbbbbbbbbb | 1234567 |",
+        "| Lc | Ccccccc | 42 |",
+    ]
+    article = write_tiny_edition(tmp_path / "e", "Before.\n\n" + "\n".join(rows) + "\n\nAfter.\n")
+    built = build(article, tmp_path / "t.pdf")
+    boxes = {word: (x_min, x_max) for _, x_min, x_max, word in _word_boxes(built.path)}
+    lefts = [boxes[w][0] for w in ("Lefthead", "La", "Lbbbbbbbbbbbb", "Lc")]
+    centres = [sum(boxes[w]) / 2 for w in ("Centrehead", "Ca", "Cbbbbbbbbbbbb", "Ccccccc")]
+    rights = [boxes[w][1] for w in ("Righthead", "7", "1234567", "42")]
+    assert max(lefts) - min(lefts) < 0.5, lefts  # left: one left edge
+    assert max(centres) - min(centres) < 0.5, centres  # centre: one centre
+    assert max(rights) - min(rights) < 0.5, rights  # right: one right edge
+    assert boxes["7"][0] > boxes["1234567"][0] + 10  # not left-aligned after all
+
+
+@needs_poppler
+def test_back_matter_headings_start_at_the_height_of_the_contents(sample: Built) -> None:
+    tops: dict[str, float] = {}
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(sample.path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    heading = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(CONTENTS|SOURCES|COLOPHON)<')
+    for match in heading.finditer(out):
+        tops.setdefault(match.group(2), float(match.group(1)))
+    assert set(tops) == {"CONTENTS", "SOURCES", "COLOPHON"}
+    assert max(tops.values()) - min(tops.values()) < 0.5, tops
+
+
 @pytest.mark.parametrize(("delay", "reported"), [(3600.0, False), (0.0, True)])
 def test_progress_is_reported_once_a_build_takes_longer_than_the_delay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delay: float, reported: bool
