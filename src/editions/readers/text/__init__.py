@@ -210,7 +210,7 @@ def _heading_first(head: list[Unit], start: int, body: list[Unit], found: Found)
         return
     later = [
         u for i, u in enumerate(body[1:-1], 1)
-        if heading_shape(_block(u)) and body[i + 1].words >= 12 and body[i - 1].words >= 12
+        if heading_shape(Block([u.text])) and body[i + 1].words >= 12 and body[i - 1].words >= 12
     ]  # fmt: skip
     if not later:
         return
@@ -219,10 +219,6 @@ def _heading_first(head: list[Unit], start: int, body: list[Unit], found: Found)
     found.evidence["title"] = Evidence(
         "title", None, False, "the text starts with a section heading: the file name stands in"
     )
-
-
-def _block(unit: Unit) -> Block:
-    return Block([unit.text])
 
 
 def _title_case(text: str) -> bool:
@@ -250,10 +246,4 @@ def _same(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
-def split_blocks(text: str) -> list[list[str]]:
-    """The text's paragraphs as lists of lines (for tools that want the block structure)."""
-    found_units, _ = units(text)
-    return [b.lines for b in paragraphs(found_units, gapped=is_gapped(found_units))]
-
-
-__all__ = ["clean_line", "is_promo", "read", "render_body", "sentence_count", "split_blocks"]
+__all__ = ["clean_line", "is_promo", "read", "render_body", "sentence_count"]

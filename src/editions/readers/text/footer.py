@@ -16,7 +16,7 @@ from ...dates import (
     parse_dateline,
 )
 from . import furniture as f
-from .blocks import Unit
+from .blocks import Block, Unit
 from .body import ATTRIBUTION, heading_shape
 from .kinds import (
     FOOTER_UNITS,
@@ -160,12 +160,6 @@ def _box_part(unit: Unit, names: list[str]) -> bool:
         return True
     if any(name.casefold() in unit.text.casefold() for name in names):
         return True
-    return heading_shape_unit(unit)
-
-
-def heading_shape_unit(unit: Unit) -> bool:
-    from .blocks import Block
-
     return heading_shape(Block([unit.text]))
 
 
