@@ -24,7 +24,7 @@ from . import __version__, textio
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
-from .model import Article
+from .model import Article, Edition
 from .stdio import FORMATS, STDIO, read_stdin_bytes, stdin_article, stdin_draft, stdout_target
 
 log = logging.getLogger("editions")
@@ -101,6 +101,13 @@ def _check_stdin(parser: argparse.ArgumentParser, inputs: Sequence[str], from_fo
 def _inputs(inputs: Sequence[str], from_format: str | None, lang: str | None) -> list[str | Article]:
     """The inputs, with ``-`` read from standard input as one article."""
     return [stdin_article(read_stdin_bytes(), from_format, lang=lang) if p == STDIO else p for p in inputs]
+
+
+def _edition(args: argparse.Namespace) -> Edition:
+    """The edition the command's inputs make (``-`` read from standard input)."""
+    return load_edition(
+        _inputs(args.paths, args.from_format, args.lang), lang=args.lang, offline=args.offline
+    )
 
 
 @contextlib.contextmanager
@@ -197,8 +204,7 @@ def make_html_main(argv: Sequence[str] | None = None) -> int:
 
     def action() -> list[Path]:
         with _output(args.output, ".html") as out:
-            inputs = _inputs(args.paths, args.from_format, args.lang)
-            edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+            edition = _edition(args)
             path = make_html(
                 edition,
                 out,
@@ -309,8 +315,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         from .impose import impose, write_note
         from .pdf import make_pdf
 
-        inputs = _inputs(args.paths, args.from_format, args.lang)
-        edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+        edition = _edition(args)
         layout = args.impose or edition.pdf.impose
         if layout and layout != "none":  # the imposed PDF and its note must not replace an input either
             from .html import default_output
@@ -384,8 +389,7 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
         from .epub import make_epub
 
         with _output(args.output, ".epub") as out:
-            inputs = _inputs(args.paths, args.from_format, args.lang)
-            edition = load_edition(inputs, lang=args.lang, offline=args.offline)
+            edition = _edition(args)
             path = make_epub(
                 edition,
                 out,

@@ -51,6 +51,7 @@ from .html import Note, Section, default_output, environment, prepare_article
 from .inputs import check_edition_outputs
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
+from .sanitize import append_text
 from .styles import Style, load_style
 from .textio import write_atomic
 
@@ -722,7 +723,7 @@ def _blockify(root: etree._Element) -> etree._Element:
         else:
             paragraph().append(child)
         if (tail or "").strip():
-            _append_text(paragraph(), tail)
+            append_text(paragraph(), tail)
     for block in out:
         if len(block) and block[-1].tail:
             block[-1].tail = block[-1].tail.rstrip()
@@ -779,21 +780,21 @@ class _Rebuilder:
 
     def _copy(self, src: Any, parent: etree._Element) -> None:
         if not isinstance(src.tag, str):
-            _append_text(parent, src.tail)
+            append_text(parent, src.tail)
             return
         tag = etree.QName(src).localname.lower() if "}" in src.tag else src.tag.lower()
         attrs = self._attributes(tag, src)
         if attrs is None:  # unwrap: keep the content, drop the element
-            _append_text(parent, src.text)
+            append_text(parent, src.text)
             for child in src:
                 self._copy(child, parent)
-            _append_text(parent, src.tail)
+            append_text(parent, src.tail)
             return
         if tag == "img":
             resource = self.images.load(src.get("src", ""), self.article)
             if resource is None:
                 alt = (src.get("alt") or "").strip()
-                _append_text(parent, (f"[{alt}]" if alt else "") + (src.tail or ""))
+                append_text(parent, (f"[{alt}]" if alt else "") + (src.tail or ""))
                 return
             attrs["src"] = "../" + resource.name
             if not (src.get("alt") or "").strip():
@@ -856,16 +857,6 @@ class _Rebuilder:
         if value.lower().startswith("mailto:"):
             return value
         return _web_url(value)
-
-
-def _append_text(parent: etree._Element, text: str | None) -> None:
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 # ---------------------------------------------------------------------------------------------

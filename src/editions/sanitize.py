@@ -301,3 +301,14 @@ def html_to_text(fragment: str) -> str:
         return ""
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     return " ".join(root.text_content().split())
+
+
+def append_text(element: lxml.etree._Element, text: str | None) -> None:
+    """Append ``text`` at the end of ``element``'s content (after its last child, if it has one)."""
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text

@@ -39,6 +39,7 @@ import lxml.html
 
 from ..errors import EditionsError
 from ..resources import ImageRefused, check_image
+from ..sanitize import append_text
 from . import Draft, office
 from .docx import PLACEHOLDER_AUTHORS, PLACEHOLDER_TITLE
 from .webpage import language_tag, split_authors
@@ -330,17 +331,6 @@ class _Styles:
         return self._list_of[paragraph_style]
 
 
-def _add_text(target: Html, text: str | None) -> None:
-    """Append ``text`` at the end of ``target``'s content."""
-    if not text:
-        return
-    if len(target):
-        last = target[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        target.text = (target.text or "") + text
-
-
 _WHITE_SPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -450,7 +440,7 @@ class _Converter:
                 quote.append(element)
             elif kind == "pre" and len(target) and target[-1].tag == "pre":
                 last = target[-1]
-                _add_text(last, "\n" + (element.text or ""))
+                append_text(last, "\n" + (element.text or ""))
                 last.extend(list(element))
             else:
                 target.append(element)
@@ -596,17 +586,17 @@ class _Converter:
     def inline(self, node: OdfElement, target: Html, pending: list[Html], depth: int) -> None:
         """Append ``node``'s text and inline children to ``target``; the blocks of text frames
         anchored in it go to ``pending`` (they follow the paragraph)."""
-        _add_text(target, _collapse(node.text))
+        append_text(target, _collapse(node.text))
         for child in node.children:
             self.inline_child(child, target, pending, depth + 1)
-            _add_text(target, _collapse(child.tail))
+            append_text(target, _collapse(child.tail))
 
     def inline_child(self, node: OdfElement, target: Html, pending: list[Html], depth: int) -> None:
         tag = node.tag
         if tag in _SKIPPED:
             return
         if depth > MAX_DEPTH:
-            _add_text(target, _plain(node))
+            append_text(target, _plain(node))
             return
         if tag == "text:span":
             inner = target
@@ -621,9 +611,9 @@ class _Converter:
             self.inline(node, link, pending, depth)
         elif tag == "text:s":
             count = node.get_attribute_string("text:c") or "1"
-            _add_text(target, " " * min(int(count) if count.isdigit() else 1, 20))
+            append_text(target, " " * min(int(count) if count.isdigit() else 1, 20))
         elif tag == "text:tab":
-            _add_text(target, " ")
+            append_text(target, " ")
         elif tag == "text:line-break":
             _sub(target, "br")
         elif tag == "text:note":
@@ -705,7 +695,7 @@ class _Converter:
         why = "; ".join(reasons) or "no source"
         log.warning("%s: %s left out (%s)", self.path, what, why)
         if alt:
-            _add_text(target, f"[{alt}]")
+            append_text(target, f"[{alt}]")
 
     def _embedded(self, href: str) -> str | ImageRefused:
         """The ``data:`` URI of an image stored in the file, or why it cannot be used."""
