@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
+from editions import cli
 from editions.cli import make_html_main
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -65,3 +68,30 @@ def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class _SignalledOnCollection:
+    """Sends SIGTERM to this process from a finalizer, where Python swallows what the handler raises."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs here, between bytecodes, inside the finalizer
+            pass
+
+
+def test_a_swallowed_sigterm_still_stops_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = cli.load_edition
+
+    def load(*args: object, **kwargs: object) -> object:
+        _SignalledOnCollection()  # collected at once: the signal lands in its finalizer
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "load_edition", load)
+    out = tmp_path / "o.html"
+    assert make_html_main([str(DATA), "-o", str(out)]) == 143
+    err = capsys.readouterr().err
+    assert err == "make-html: terminated\n"
+    assert not out.exists()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the command's handler is gone

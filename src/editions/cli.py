@@ -134,13 +134,30 @@ class _Terminated(BaseException):
     """Raised by the SIGTERM handler so that cleanups (temporary files) run as for Ctrl-C."""
 
 
+_STOP_SIGNAL: list[int] = []  # the signal that stopped the running command, if any
+
+
 def _terminate(signum: int, frame: object) -> None:
+    _STOP_SIGNAL.append(signum)
+    textio.INTERRUPTED.set()  # remembered: a library may swallow the exception (see textio)
     raise _Terminated
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    textio.INTERRUPTED.set()  # remembered: a library may swallow the exception (see textio)
+    _STOP_SIGNAL.append(signum)
+    textio.INTERRUPTED.set()
     raise KeyboardInterrupt
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Python's hook for exceptions it cannot raise, minus the stop signals' own exceptions.
+
+    A signal can land inside a callback whose exceptions Python only prints (a finalizer, logging's
+    fork hooks): the stop is remembered in :data:`textio.INTERRUPTED` and honoured once the
+    library returns, so its traceback would be noise."""
+    if isinstance(unraisable.exc_value, (KeyboardInterrupt, _Terminated)):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -153,10 +170,13 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     previous_sigterm = previous_sigint = None
+    previous_hook = sys.unraisablehook
     textio.INTERRUPTED.clear()
+    _STOP_SIGNAL.clear()
     if threading.current_thread() is threading.main_thread():
         previous_sigterm = signal.signal(signal.SIGTERM, _terminate)
         previous_sigint = signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _quiet_unraisable
     try:
         outputs = action()
         if textio.INTERRUPTED.is_set():
@@ -166,12 +186,12 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
             traceback.print_exc()
         print(f"{prog}: error: {_one_line(str(exc), 1000)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
+        if signal.SIGTERM in _STOP_SIGNAL:
+            print(f"{prog}: terminated", file=sys.stderr)
+            return 143
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except _Terminated:
-        print(f"{prog}: terminated", file=sys.stderr)
-        return 143
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
@@ -184,7 +204,9 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
             signal.signal(signal.SIGTERM, previous_sigterm)
         if previous_sigint is not None:
             signal.signal(signal.SIGINT, previous_sigint)
+        sys.unraisablehook = previous_hook
         textio.INTERRUPTED.clear()  # the library, called again in this process, starts afresh
+        _STOP_SIGNAL.clear()
     if not args.quiet:
         for path in [outputs] if isinstance(outputs, Path) else outputs:
             print(path)

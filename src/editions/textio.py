@@ -155,7 +155,7 @@ def release_signals(previous: set[int | signal.Signals] | None) -> None:
 
 
 INTERRUPTED = threading.Event()
-"""Set by the commands' Ctrl-C handler. A library (WeasyPrint drawing an SVG) may swallow the
+"""Set by the commands' Ctrl-C and SIGTERM handlers. A library (WeasyPrint drawing an SVG) may swallow the
 ``KeyboardInterrupt`` a Ctrl-C raises; :func:`write_atomic` checks this before it replaces the
 target, so an interrupted build never writes its output."""
 
