@@ -34,7 +34,7 @@ import lxml.html
 
 from ..errors import EditionsError
 from . import Draft, office
-from .webpage import language_tag, parse_meta_date, split_authors
+from .pagemeta import language_tag, parse_meta_date, split_authors
 
 log = logging.getLogger("editions")
 

@@ -42,7 +42,7 @@ from ..resources import ImageRefused, check_image
 from ..sanitize import append_text
 from . import Draft, office
 from .docx import PLACEHOLDER_AUTHORS, PLACEHOLDER_TITLE
-from .webpage import language_tag, split_authors
+from .pagemeta import language_tag, split_authors
 
 if TYPE_CHECKING:
     from odfdo import Document

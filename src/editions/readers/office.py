@@ -42,7 +42,8 @@ from ..dates import dateline_authors, parse_byline, parse_dateline
 from ..model import Evidence
 from . import Draft, apply_front_matter
 from .frontmatter import split_front_matter
-from .webpage import parse_meta_date, shift_headings, split_authors
+from .pagemeta import parse_meta_date, split_authors
+from .webpage import shift_headings
 
 TOP_BLOCKS = 4
 """How many blocks at the top of the body (after the title) may be a byline or a dateline."""
