@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, textio
+from . import textio
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
 from .model import Article, Edition
 from .stdio import FORMATS, STDIO, read_stdin_bytes, stdin_article, stdin_draft, stdout_target
+from .version import __version__
 
 log = logging.getLogger("editions")
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from .version import __version__
 
 #: The shells ``editions completion`` writes for.
 SHELLS = ("bash", "zsh", "fish")

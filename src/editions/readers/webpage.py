@@ -52,7 +52,7 @@ from ..errors import EditionsError
 from ..limits import BLOCK_TAGS, check_page_blocks
 from ..model import Evidence
 from ..textio import decode_text
-from . import Draft
+from .draft import Draft
 from .pagebody import in_chrome, page_header, same_text, tidy_body
 
 log = logging.getLogger("editions")
