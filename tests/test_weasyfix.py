@@ -362,3 +362,23 @@ def test_a_font_subset_keeps_glyph_ids_and_writes_back_as_weasyprint_does() -> N
     # drawn): the merge has always kept it, so the books it writes keep it too.
     assert unicode_map(font) == {0: b"ffff", **record["unicode"]}
     assert embedded.program() == data
+
+
+def test_page_facts_read_anchors_as_boxes_and_links_as_corners() -> None:
+    """Assumption 6: an anchor is its element's box, a link's rectangle two corners (in CSS px)."""
+    import weasyprint
+
+    from editions.pdf.weasyfix import page_facts
+
+    html = (
+        "<style>@page { size: 200px 300px; margin: 0 } body { margin: 0 }"
+        " #t { margin: 10px 0 0 20px; width: 100px; height: 50px }"
+        " a { display: block; width: 60px; height: 30px }"
+        "</style><div id=t>Target</div><a href=#t>Link</a>"
+    )
+    [page] = weasyprint.HTML(string=html).render().pages
+    facts = page_facts(page)
+    assert facts["size"] == [150.0, 225.0]  # 200 × 300 px in points
+    assert ["t", 15.0, 217.5, 90.0] in facts["anchors"]  # x1 20 px, top 10 px, x2 120 px
+    assert facts["links"] == [["t", 0.0, 180.0, 45.0, 157.5]]  # from (0, 60) to (60, 90) px
+    assert not [link for link in page.links if link[0] == "internal"]  # taken off the page

@@ -1,12 +1,12 @@
-"""The worker pool: tasks in (render a part, subset a font), their results out, from the cache or
-from worker processes that start on demand, stop at once when the build is cancelled, and die with
-the build however it ends.
+"""The worker pool: tasks in, their results out, from the cache or from processes that die with the build.
 
 In: the number of processes, a :class:`~editions.cache.PartCache` (or none) and tasks, each a kind
 (``"part"``: :func:`editions.pdf.render.render_part`; ``"font"``:
 :func:`editions.pdf.weasyfix.subset_font`) and a dictionary. Out: each task's ``(bytes, facts)``,
-as they finish (:class:`Runner`). :func:`worker_pool` and :func:`stop_pool` are the pool itself,
-which the QR codes use too (:mod:`editions.pdf.qr`).
+as they finish (:class:`Runner`). The processes start on demand, stop at once when the build is
+cancelled or fails (:func:`stop_pool` with ``abort``), and end with the build however it ends
+(:func:`worker_pool`: ``PR_SET_PDEATHSIG`` on Linux, a watchdog thread everywhere). The QR codes
+use the same pool (:mod:`editions.pdf.qr`).
 """
 
 from __future__ import annotations

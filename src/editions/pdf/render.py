@@ -34,7 +34,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
-from .weasyfix import REPAGINATION, element_ids, install, listening
+from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
 log = logging.getLogger("editions")
 
@@ -304,30 +304,7 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         fetcher=fetcher,
         font_config=shared_font_config(),
     )
-    pages = []
-    for page in document.pages:
-        height = page.height * 0.75
-
-        def point(x: float, y: float, height: float = height) -> tuple[float, float]:
-            return round(x * 0.75, 4), round(height - y * 0.75, 4)
-
-        links = []
-        for link in [link for link in page.links if link[0] == "internal"]:
-            page.links.remove(link)
-            _, target, rect, _ = link
-            links.append([target, *point(rect[0], rect[1]), *point(rect[2], rect[3])])
-        anchors = []
-        for name, (x1, y1, x2, _) in page.anchors.items():
-            anchors.append([name, *point(x1, y1), round(x2 * 0.75, 4)])
-        bookmarks = [[level, label, *point(x, y), state] for level, label, (x, y), state in page.bookmarks]
-        pages.append(
-            {
-                "size": [round(page.width * 0.75, 4), round(page.height * 0.75, 4)],
-                "anchors": anchors,
-                "bookmarks": bookmarks,
-                "links": links,
-            }
-        )
+    pages = [page_facts(page) for page in document.pages]
     data = document.write_pdf(
         attachments=None, pdf_identifier=False, finisher=task.get("finisher") and finish_pdf
     )

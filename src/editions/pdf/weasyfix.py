@@ -2,9 +2,10 @@
 
 In: a WeasyPrint imported in this process, and the PDF fonts it embeds. Out: a bug fix and a hook
 in its layout engine (:func:`install`, :func:`listening`), what a laid-out page holds
-(:func:`element_ids`), what its progress log says (:data:`REPAGINATION`), and its embedded fonts
-read (:func:`read_font`), subset (:func:`subset_font`) and written again (:func:`font_objects`) as
-it writes them. Everything else in :mod:`editions.pdf` uses WeasyPrint's documented API only
+(:func:`element_ids`, :func:`page_facts`), what its progress log says (:data:`REPAGINATION`), and
+its embedded fonts read (:func:`read_font`), subset (:func:`subset_font`) and written again
+(:func:`font_objects`) as it writes them. Everything else in :mod:`editions.pdf` uses WeasyPrint's
+documented API only
 (``HTML``, ``Document``, ``Page``, ``FontConfiguration``, ``URLFetcher``). The assumptions, each
 checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
 
@@ -18,7 +19,8 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
 5. every font WeasyPrint embeds is a Type 0 font, ``Identity-H``, over a ``CIDFontType2`` font
    with an ``Identity`` ``CIDToGIDMap`` and a ``FontFile2`` program subset *keeping the original
    glyph ids*, with ``/W`` widths and a ``bfchar`` ``ToUnicode`` map, so the fonts of separately
-   rendered parts can be replaced by one subset of the original file (:mod:`editions.pdf.merge`).
+   rendered parts can be replaced by one subset of the original file (:mod:`editions.pdf.merge`);
+6. ``Page.anchors`` are boxes and ``Page.links`` rectangles two corners (see :func:`page_facts`).
 
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
@@ -131,6 +133,38 @@ def element_ids(page: Any) -> Iterator[str]:
         ident = element.get("id") if element is not None else None
         if ident:
             yield ident
+
+
+def page_facts(page: Any) -> dict[str, Any]:
+    """What the merge needs of a laid-out page (a ``Document.pages`` item), in PDF points from its
+    bottom left: its ``size``; its ``anchors`` (name, x1, top, x2: the anchor's box); its
+    ``bookmarks`` (level, label, x, y, state); and its internal ``links`` (target, x1, y1, x2, y2),
+    which are taken off the page (the merge writes them again, to the book's pages).
+
+    Assumption 6: ``Page.anchors`` values are boxes ``(x1, y1, x2, y2)`` and link rectangles two
+    corners ``(x1, y1, x2, y2)``, not the ``(x, y)`` points and ``(x, y, width, height)``
+    rectangles WeasyPrint's documentation describes.
+    """
+    height = page.height * 0.75
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        return round(x * 0.75, 4), round(height - y * 0.75, 4)
+
+    links = []
+    for link in [link for link in page.links if link[0] == "internal"]:
+        page.links.remove(link)
+        _, target, rect, _ = link
+        links.append([target, *point(rect[0], rect[1]), *point(rect[2], rect[3])])
+    anchors = []
+    for name, (x1, y1, x2, _) in page.anchors.items():
+        anchors.append([name, *point(x1, y1), round(x2 * 0.75, 4)])
+    bookmarks = [[level, label, *point(x, y), state] for level, label, (x, y), state in page.bookmarks]
+    return {
+        "size": [round(page.width * 0.75, 4), round(page.height * 0.75, 4)],
+        "anchors": anchors,
+        "bookmarks": bookmarks,
+        "links": links,
+    }
 
 
 #: What WeasyPrint's ``weasyprint.progress`` logger says, at ``INFO``, when it lays the pages out again
