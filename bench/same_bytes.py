@@ -39,7 +39,10 @@ def export(revision: str, folder: Path) -> Path:
     tar_path = folder.with_suffix(".tar")
     tar_path.write_bytes(archive)
     with tarfile.open(tar_path) as tar:
-        tar.extractall(folder, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            tar.extractall(folder, filter="data")
+        else:
+            tar.extractall(folder)  # our own repository's files
     tar_path.unlink()
     return folder
 
