@@ -20,8 +20,9 @@ from test_pdf import EPOCH, write_long_edition
 def _build(source: Path, out: Path, cache_dir: Path) -> tuple[Path, int]:
     from editions import pdf
     from editions.edition import load_edition
+    from editions.pdf import qr
 
-    pdf._QR_MEMO.clear()  # a fresh process: QR codes come from the cache or are drawn again
+    qr._QR_MEMO.clear()  # a fresh process: QR codes come from the cache or are drawn again
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = pdf.make_pdf(load_edition([source]), out, parallel=True, jobs=1, cache_dir=cache_dir)

@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from editions.cli import PARSERS, editions_main
+from editions.cli import editions_main
+from editions.cliargs import PARSERS
 from editions.clidoc import COMMANDS, SHELLS, command_parser, completion_script, man_page
 
 

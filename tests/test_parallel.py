@@ -1,4 +1,4 @@
-"""Parallel, cached PDF builds (:mod:`editions.parallel`): the same book as one render, reproducibly.
+"""Parallel, cached PDF builds (:mod:`editions.pdf.parts`): the same book as one render, reproducibly.
 
 A 40-article edition (``write_long_edition`` from ``test_pdf``) is built once in one piece and once in
 parts (module fixtures), and the two PDFs are compared page by page with poppler and pypdf. Then

@@ -607,9 +607,9 @@ def test_back_matter_headings_start_at_the_height_of_the_contents(sample: Built)
 def test_progress_is_reported_once_a_build_takes_longer_than_the_delay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delay: float, reported: bool
 ) -> None:
-    import editions.pdf
+    from editions.pdf import render
 
-    monkeypatch.setattr(editions.pdf, "PROGRESS_DELAY", delay)
+    monkeypatch.setattr(render, "PROGRESS_DELAY", delay)
     built = build(write_tiny_edition(tmp_path / "e"), tmp_path / "t.pdf")
     assert any(m.startswith("writing") for m in built.progress) is reported
     assert bool(built.progress) is reported
@@ -618,10 +618,10 @@ def test_progress_is_reported_once_a_build_takes_longer_than_the_delay(
 @pytest.fixture
 def prompt_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     """Report progress from the start and every message (builds here take seconds, not minutes)."""
-    import editions.pdf
+    from editions.pdf import render
 
-    monkeypatch.setattr(editions.pdf, "PROGRESS_DELAY", 0.0)
-    monkeypatch.setattr(editions.pdf, "PROGRESS_INTERVAL", 0.0)
+    monkeypatch.setattr(render, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(render, "PROGRESS_INTERVAL", 0.0)
 
 
 def test_progress_names_the_article_on_each_page_laid_out(tmp_path: Path, prompt_progress: None) -> None:

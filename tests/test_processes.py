@@ -1,4 +1,4 @@
-"""No process outlives its command (:func:`editions.parallel.worker_pool`).
+"""No process outlives its command (:func:`editions.pdf.pool.worker_pool`).
 
 make-pdf is started on an edition built in parts by two worker processes, and stopped once its
 workers run: ``kill -9`` (the workers end by themselves within a few seconds), ``SIGTERM`` and a
@@ -146,7 +146,7 @@ def test_workers_end_with_their_parent_even_without_the_command(tmp_path: Path) 
     """A pool made by the library (no signal handlers of the command) ends with a killed parent."""
     code = (
         "import time\n"
-        "from editions.parallel import worker_pool\n"
+        "from editions.pdf.pool import worker_pool\n"
         "pool = worker_pool(2)\n"
         "futures = [pool.submit(time.sleep, 60) for _ in range(2)]\n"
         "time.sleep(60)\n"

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -99,7 +100,7 @@ def test_install_is_idempotent() -> None:
     from weasyprint.layout import LayoutContext
     from weasyprint.layout import page as page_layout
 
-    from editions import weasyfix
+    from editions.pdf import weasyfix
 
     weasyfix.install()
     patched = LayoutContext._update_footnote_area, page_layout.remake_page
@@ -111,7 +112,7 @@ def test_install_is_idempotent() -> None:
 def test_a_listener_sees_every_page_once_and_only_its_own_renders() -> None:
     import weasyprint
 
-    from editions import weasyfix
+    from editions.pdf import weasyfix
 
     html = "<style>p { break-after: page }</style>" + "".join(f"<p id=p{n}>Page {n}</p>" for n in range(1, 6))
     seen: list[tuple[int, list[str]]] = []
@@ -182,3 +183,202 @@ def test_a_note_longer_than_a_page_is_printed_whole(tmp_path: Path) -> None:
     text = "".join(page_texts(result.path))
     assert text.count("cold") == 150 and "QZLONG" in text
     assert "↩" not in text  # the endnotes' back links are for screens
+
+
+# --- each assumption of editions.pdf.weasyfix about WeasyPrint, pinned (see the module docstring) ---
+
+FONT = Path(__file__).resolve().parents[1] / "styles" / "default" / "fonts" / "GentiumBookPlus-Regular.ttf"
+FONT_HTML = (
+    f'<style>@font-face {{ font-family: T; src: url("{FONT.as_uri()}") }} body {{ font-family: T }}</style>'
+    "<p>Solidarity is not an abstraction: ﬁve Ωmega words, 1934.</p>"
+)
+
+
+def test_the_footnote_area_is_what_the_fix_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assumption 1: ``_update_footnote_area`` runs for a page with a note, on a context whose
+    ``current_footnote_area`` has a ``style["height"]`` and, when not limited, an infinite ``max_height``."""
+    import math
+
+    import weasyprint
+    from weasyprint.layout import LayoutContext
+
+    from editions.pdf import weasyfix
+
+    weasyfix.install()
+    fixed = LayoutContext._update_footnote_area
+    seen: list[tuple[object, float]] = []
+
+    def spy(self: LayoutContext) -> bool:
+        area = self.current_footnote_area
+        seen.append((area.style["height"], area.max_height))
+        return bool(fixed(self))
+
+    monkeypatch.setattr(LayoutContext, "_update_footnote_area", spy)
+    html = "<style>.n { float: footnote }</style><p>A call<span class=n>A note</span> and more.</p>"
+    weasyprint.HTML(string=html).render()
+    assert seen and seen[0][0] == "auto" and math.isinf(seen[0][1])
+
+
+def test_element_ids_name_the_elements_on_each_page() -> None:
+    """Assumptions 2 and 3: ``remake_page`` gives each page box; its ``descendants()`` have ``element``."""
+    import weasyprint
+
+    from editions.pdf import weasyfix
+
+    html = "<style>section { break-after: page }</style>" + "".join(
+        f"<section id=s{n}><p id=p{n}>Page {n}</p></section>" for n in range(1, 4)
+    )
+    pages: dict[int, set[str]] = {}
+    with weasyfix.listening(lambda number, page: pages.setdefault(number, set(weasyfix.element_ids(page)))):
+        weasyprint.HTML(string=html).render()
+    assert pages == {n: {f"s{n}", f"p{n}"} for n in range(1, 4)}
+
+
+def test_weasyprint_says_when_it_lays_the_pages_out_again() -> None:
+    """Assumption 4: page numbers that settle only on a second layout are announced at ``INFO``."""
+    import logging
+
+    import weasyprint
+
+    from editions.pdf.weasyfix import REPAGINATION
+
+    messages: list[tuple[int, str]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append((record.levelno, record.getMessage()))
+
+    logger = logging.getLogger("weasyprint.progress")
+    handler, level = Collect(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        links = "".join(f'<a href="#p{n}">{n}</a><br>' for n in range(120))
+        targets = "".join(f"<p id=p{n}>P</p>" for n in range(120))
+        css = (
+            "<style>a::after { content: target-counter(attr(href url), page) }"
+            " p { break-before: page }</style>"
+        )
+        weasyprint.HTML(string=css + links + targets).render()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    passes = [
+        int(m.group(1))
+        for levelno, text in messages
+        if levelno == logging.INFO and (m := REPAGINATION.match(text))
+    ]
+    assert passes and passes[0] == 1
+
+
+def _embedded_fonts(data: bytes) -> list[Any]:
+    import io
+
+    reader = PdfReader(io.BytesIO(data))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    return [fonts[name].get_object() for name in fonts]
+
+
+def _outline(font: Any, gid: int) -> tuple[Any, ...]:
+    """A glyph's advance width and points, by glyph id (subsets may rename glyphs)."""
+    name = font.getGlyphOrder()[gid]
+    glyf = font["glyf"]
+    coordinates, ends, _ = glyf[name].getCoordinates(glyf)
+    return font["hmtx"][name][0], list(coordinates), list(ends)
+
+
+def test_embedded_fonts_have_the_shape_the_merge_reads() -> None:
+    """Assumption 5: every embedded font reads as Type 0 over a TrueType CID font, its subset keeping
+    the original font's glyph ids (the ToUnicode map's glyph for a character is the original's)."""
+    import io
+
+    import weasyprint
+    from fontTools.ttLib import TTFont
+
+    from editions.pdf.weasyfix import read_font, unicode_map
+
+    data = weasyprint.HTML(string=FONT_HTML).write_pdf()
+    original = TTFont(str(FONT))
+    cmap = original.getBestCmap()
+    checked = 0
+    for font in _embedded_fonts(data):
+        embedded = read_font(font)
+        assert embedded.base.startswith("/") and "+" in embedded.base  # a subset's tag, then its family
+        widths, texts = embedded.widths(), unicode_map(font)
+        assert widths and set(texts) - {0} <= set(widths)  # 0: the code space range, see below
+        subset = TTFont(io.BytesIO(embedded.program()))
+        for gid, text in texts.items():
+            chars = bytes.fromhex(text.decode()).decode("utf-16-be")
+            if len(chars) == 1 and ord(chars) in cmap:
+                assert original.getGlyphID(cmap[ord(chars)]) == gid, chars
+                assert _outline(subset, gid) == _outline(original, gid), chars
+                checked += 1
+    assert checked >= 20
+
+
+def test_a_font_subset_keeps_glyph_ids_and_writes_back_as_weasyprint_does() -> None:
+    """:func:`subset_font` keeps the glyph ids asked for; :func:`font_objects` writes a font that
+    :func:`read_font` reads back with the same widths and text (the merge's round trip)."""
+    import io
+
+    import pydyf
+    from fontTools.ttLib import TTFont
+
+    from editions.pdf.weasyfix import font_objects, read_font, subset_font, unicode_map, valid_font
+
+    original = TTFont(str(FONT))
+    gids = sorted(original.getGlyphID(original.getBestCmap()[ord(c)]) for c in "Solidarity")
+    data, _ = subset_font({"path": str(FONT), "gids": gids})
+    assert valid_font(data, {})
+    subset = TTFont(io.BytesIO(data))
+    assert all(_outline(subset, g) == _outline(original, g) for g in gids)
+    assert len(subset.getGlyphOrder()) == max(gids) + 1  # no empty slots after the last glyph
+
+    pdf = pydyf.PDF()
+    program = pydyf.Stream([data], pydyf.Dictionary({"Length1": len(data)}), compress=True)
+    pdf.add_object(program)
+    record = {
+        "base": "/ABCDEF+Gentium",
+        "descriptor": {"/FontName": "/ABCDEF+Gentium", "/Flags": 4, "/Ascent": 900, "/Descent": -300},
+        "widths": {g: 500.0 + g for g in gids},
+        "unicode": {g: f"{g:04x}".encode() for g in gids},
+    }
+    reference = font_objects(pdf, record, program.reference)
+    pdf.add_page(
+        pydyf.Dictionary(
+            {
+                "Type": "/Page",
+                "MediaBox": pydyf.Array([0, 0, 100, 100]),
+                "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": reference})}),
+            }
+        )
+    )
+    out = io.BytesIO()
+    pdf.write(out)
+    [font] = _embedded_fonts(out.getvalue())
+    embedded = read_font(font)
+    assert embedded.widths() == record["widths"]
+    # The CMap's code space range <0000> <ffff> reads as one more pair, for glyph 0 (.notdef, never
+    # drawn): the merge has always kept it, so the books it writes keep it too.
+    assert unicode_map(font) == {0: b"ffff", **record["unicode"]}
+    assert embedded.program() == data
+
+
+def test_page_facts_read_anchors_as_boxes_and_links_as_corners() -> None:
+    """Assumption 6: an anchor is its element's box, a link's rectangle two corners (in CSS px)."""
+    import weasyprint
+
+    from editions.pdf.weasyfix import page_facts
+
+    html = (
+        "<style>@page { size: 200px 300px; margin: 0 } body { margin: 0 }"
+        " #t { margin: 10px 0 0 20px; width: 100px; height: 50px }"
+        " a { display: block; width: 60px; height: 30px }"
+        "</style><div id=t>Target</div><a href=#t>Link</a>"
+    )
+    [page] = weasyprint.HTML(string=html).render().pages
+    facts = page_facts(page)
+    assert facts["size"] == [150.0, 225.0]  # 200 × 300 px in points
+    assert ["t", 15.0, 217.5, 90.0] in facts["anchors"]  # x1 20 px, top 10 px, x2 120 px
+    assert facts["links"] == [["t", 0.0, 180.0, 45.0, 157.5]]  # from (0, 60) to (60, 90) px
+    assert not [link for link in page.links if link[0] == "internal"]  # taken off the page

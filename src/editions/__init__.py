@@ -17,8 +17,6 @@ are imported on first use, so ``make-html`` does not pay for loading WeasyPrint.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +27,7 @@ from .impose import ImposeResult, impose  # eager: the function must win over th
 from .model import Article, Edition, Evidence, PdfSettings, Source
 from .readers import read_article
 from .styles import Style, available_styles, load_style
+from .version import __version__
 
 if TYPE_CHECKING:
     from .epub import make_epub

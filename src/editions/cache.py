@@ -168,13 +168,13 @@ class PartCache:
 
     def remove_stale_temporaries(self) -> None:
         """Remove the temporary files of entries whose writer was killed (its process is gone)."""
-        from .textio import _process_exists
+        from .textio import process_exists
 
         for folder in (self.folder, self.root / "qr"):
             with contextlib.suppress(OSError):
                 for leftover in folder.glob("**/.*.tmp"):
                     pid = leftover.name[: -len(".tmp")].split(".")[-2]
-                    if pid.isdigit() and int(pid) != os.getpid() and not _process_exists(int(pid)):
+                    if pid.isdigit() and int(pid) != os.getpid() and not process_exists(int(pid)):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
 

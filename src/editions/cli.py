@@ -18,75 +18,18 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from . import __version__, textio
+from . import textio
+from .cliargs import import_parser, make_epub_parser, make_html_parser, make_pdf_parser
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
 from .model import Article, Edition
-from .stdio import FORMATS, STDIO, read_stdin_bytes, stdin_article, stdin_draft, stdout_target
+from .stdio import STDIO, read_stdin_bytes, stdin_article, stdin_draft, stdout_target
+from .version import __version__
 
 log = logging.getLogger("editions")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _base_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    parser = _Parser(prog=prog, description=description)
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="article files, folders or edition.toml files, in order (default: ./articles); "
-        "- reads one article from standard input",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="OUT",
-        help="output file, or - for standard output (default: dist/<edition-slug>.<ext>)",
-    )
-    _add_from(parser)
-    parser.add_argument(
-        "--style", metavar="NAME", help="style name or folder (default: the edition's, else 'default')"
-    )
-    parser.add_argument(
-        "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
-    )
-    parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
-    parser.add_argument(
-        "--allow-remote-images",
-        action="store_true",
-        help="fetch http(s) images that articles reference (public addresses only; off by default)",
-    )
-    parser.add_argument(
-        "--require-sources",
-        action=argparse.BooleanOptionalAction,
-        help="stop with an error when an article has no source (no publication or URL) instead of "
-        "warning (default: edition.toml's require_sources, else warn)",
-    )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print only warnings and errors (not the files written)"
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
-    return parser
-
-
-def _add_from(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--from",
-        dest="from_format",
-        choices=tuple(FORMATS),
-        metavar="FORMAT",
-        help="the format of the article read from standard input (-): "
-        + ", ".join(FORMATS)
-        + " (default: detected)",
-    )
 
 
 def _check_stdin(parser: argparse.ArgumentParser, inputs: Sequence[str], from_format: str | None) -> None:
@@ -213,11 +156,6 @@ def _run(prog: str, args: argparse.Namespace, action: Callable[[], Sequence[Path
     return 0
 
 
-def make_html_parser() -> argparse.ArgumentParser:
-    """The arguments of ``make-html``."""
-    return _base_parser("make-html", "Build one self-contained HTML file from articles.")
-
-
 def make_html_main(argv: Sequence[str] | None = None) -> int:
     """``make-html [PATH ...] [-o OUT] [--style NAME]``: write the HTML edition."""
     parser = make_html_parser()
@@ -252,71 +190,6 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
 def _first(*values: Any) -> Any:
     """The first value that is not ``None`` (an option given, a setting, a default)."""
     return next((v for v in values if v is not None), None)
-
-
-def make_pdf_parser() -> argparse.ArgumentParser:
-    """The arguments of ``make-pdf``."""
-    from .impose import LAYOUTS
-
-    parser = _base_parser("make-pdf", "Build a print-ready PDF pamphlet from articles.")
-    parser.add_argument(
-        "--paper",
-        metavar="SIZE",
-        help="A4, A5, A6, letter, half-letter, or WxH in mm or in (e.g. 140x216mm); "
-        "default: edition.toml's [pdf] paper, else A5",
-    )
-    parser.add_argument(
-        "--font-size", type=float, metavar="PT", help="body text size in points (default: the style's)"
-    )
-    parser.add_argument(
-        "--open-right",
-        action=argparse.BooleanOptionalAction,
-        help="start every article on a right-hand page (or not)",
-    )
-    parser.add_argument(
-        "--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html"
-    )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="worker processes for large editions (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="render every part again; neither read nor write the cache"
-    )
-    parser.add_argument(
-        "--cache-dir",
-        metavar="DIR",
-        help="where rendered parts are kept (default: $EDITIONS_CACHE_DIR, else ~/.cache/editions)",
-    )
-    imposition = parser.add_argument_group("imposition (for printing and folding)")
-    imposition.add_argument(
-        "--impose",
-        choices=(*LAYOUTS, "none"),
-        help="also write an imposed PDF: booklet, zine or 2up (none: not even if edition.toml says so)",
-    )
-    imposition.add_argument(
-        "--signature", type=int, metavar="N", help="booklet: pages per folded signature (a multiple of 4)"
-    )
-    imposition.add_argument(
-        "--duplex",
-        choices=("short", "long"),
-        help="the edge your printer flips on (default: short)",
-    )
-    imposition.add_argument(
-        "--creep",
-        type=float,
-        metavar="MM",
-        help="booklet: shift inner pages by up to MM for paper thickness",
-    )
-    imposition.add_argument(
-        "--marks",
-        action=argparse.BooleanOptionalAction,
-        help="add crop and fold marks, job name and sheet numbers (or not)",
-    )
-    return parser
 
 
 def make_pdf_main(argv: Sequence[str] | None = None) -> int:
@@ -394,13 +267,6 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser.prog, args, action)
 
 
-def make_epub_parser() -> argparse.ArgumentParser:
-    """The arguments of ``make-epub``."""
-    parser = _base_parser("make-epub", "Build an EPUB 3 collection from articles.")
-    parser.add_argument("--embed-fonts", action="store_true", help="embed the style's fonts in the EPUB")
-    return parser
-
-
 def make_epub_main(argv: Sequence[str] | None = None) -> int:
     """``make-epub [PATH ...] [-o OUT] [--style NAME] [--embed-fonts]``: write the EPUB 3 edition."""
     parser = make_epub_parser()
@@ -423,37 +289,6 @@ def make_epub_main(argv: Sequence[str] | None = None) -> int:
         return _written(args.output, path)
 
     return _run(parser.prog, args, action)
-
-
-def import_parser() -> argparse.ArgumentParser:
-    """The arguments of ``editions import``."""
-    parser = _Parser(
-        prog="editions import",
-        description="Write articles (files, folders, URLs) as Markdown files with front matter, for review.",
-    )
-    parser.add_argument(
-        "sources",
-        nargs="+",
-        metavar="SOURCE",
-        help="article files, folders or http(s):// URLs; - reads one article from standard input",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="DIR",
-        default="articles",
-        help="edition folder to write into (default: ./articles)",
-    )
-    parser.add_argument("--overwrite", action="store_true", help="replace Markdown files that already exist")
-    parser.add_argument(
-        "--lang", metavar="LANG", help="language for articles that neither say nor reveal theirs"
-    )
-    parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
-    _add_from(parser)
-    return parser
 
 
 def import_main(argv: Sequence[str] | None = None) -> int:
@@ -488,14 +323,6 @@ def man_main(argv: Sequence[str] | None = None) -> int:
 
     return man_main(argv)
 
-
-#: Each command's argument parser, by the name the user types (for completion and manual pages).
-PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
-    "make-html": make_html_parser,
-    "make-pdf": make_pdf_parser,
-    "make-epub": make_epub_parser,
-    "editions import": import_parser,
-}
 
 SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "import": import_main,

@@ -1,7 +1,7 @@
 """Shell completion scripts and manual pages, generated from the commands' own argument parsers,
 so that they can never disagree with ``--help``.
 
-In: the parsers of :data:`editions.cli.PARSERS`. Out: a completion script for bash, zsh or fish
+In: the parsers of :data:`editions.cliargs.PARSERS`. Out: a completion script for bash, zsh or fish
 (through shtab, which writes all three from an ``ArgumentParser``, static: no Python runs when
 the user presses Tab) and a roff manual page (through argparse-manpage).
 """
@@ -12,7 +12,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from .cliargs import PARSERS, Parser
+from .version import __version__
 
 #: The shells ``editions completion`` writes for.
 SHELLS = ("bash", "zsh", "fish")
@@ -34,9 +35,7 @@ _SUBCOMMAND_HELP = {
 
 def completion_parser() -> argparse.ArgumentParser:
     """The arguments of ``editions completion``."""
-    from .cli import _Parser
-
-    parser = _Parser(
+    parser = Parser(
         prog="editions completion",
         description="Print the shell completion script of the commands (all of them, or one).",
     )
@@ -52,9 +51,7 @@ def completion_parser() -> argparse.ArgumentParser:
 
 def man_parser() -> argparse.ArgumentParser:
     """The arguments of ``editions man``."""
-    from .cli import _Parser
-
-    parser = _Parser(prog="editions man", description="Print a command's manual page (roff, for man -l -).")
+    parser = Parser(prog="editions man", description="Print a command's manual page (roff, for man -l -).")
     parser.add_argument(
         "command", nargs="?", default="editions", choices=COMMANDS, help="the command (default: editions)"
     )
@@ -63,8 +60,6 @@ def man_parser() -> argparse.ArgumentParser:
 
 def command_parser(command: str) -> argparse.ArgumentParser:
     """The complete parser of ``command`` (``editions`` with its subcommands), marked for completion."""
-    from .cli import PARSERS
-
     if command == "editions":
         parser = argparse.ArgumentParser(
             prog="editions",

@@ -44,7 +44,7 @@ import lxml.html
 from ebooklib import epub
 from markupsafe import Markup
 
-from . import __version__, i18n
+from . import i18n
 from .attribution import check_attribution
 from .errors import EditionsError
 from .html import Note, Section, default_output, environment, prepare_article
@@ -54,6 +54,7 @@ from .resources import ResourceLoader, ResourcePolicy
 from .sanitize import append_text
 from .styles import Style, load_style
 from .textio import write_atomic
+from .version import __version__
 
 log = logging.getLogger("editions")
 

@@ -37,8 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from . import __version__
 from .errors import EditionsError
+from .version import __version__
 
 USER_AGENT = f"editions/{__version__} (article importer; Python)"
 DEFAULT_TIMEOUT = 30.0

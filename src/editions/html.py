@@ -30,7 +30,7 @@ import lxml.etree
 import lxml.html
 from markupsafe import Markup
 
-from . import __version__, i18n
+from . import i18n
 from .attribution import check_attribution
 from .errors import EditionsError
 from .inputs import check_edition_outputs
@@ -39,6 +39,7 @@ from .resources import ResourceLoader, ResourcePolicy
 from .sanitize import html_to_text
 from .styles import Style, load_style
 from .textio import write_atomic
+from .version import __version__
 
 DEFAULT_OUT_DIR = Path("dist")
 

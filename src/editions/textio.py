@@ -168,13 +168,13 @@ def _remove_stale_temporaries(target: Path) -> None:
         if len(parts) != 2 or not parts[0].isdigit():  # not ours: <pid>.<random>
             continue
         pid = int(parts[0])
-        if pid == os.getpid() or _process_exists(pid):
+        if pid == os.getpid() or process_exists(pid):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
     if os.name != "posix":
         return True  # cannot tell cheaply: keep the file
     try:

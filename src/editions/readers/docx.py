@@ -33,7 +33,8 @@ import lxml.etree as etree
 import lxml.html
 
 from ..errors import EditionsError
-from . import Draft, office
+from . import office
+from .draft import Draft
 from .pagemeta import language_tag, parse_meta_date, split_authors
 
 log = logging.getLogger("editions")

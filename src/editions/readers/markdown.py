@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..limits import check_markdown_source
-from . import Draft, apply_front_matter
+from .draft import Draft, apply_front_matter
 from .frontmatter import split_front_matter
 
 

@@ -40,8 +40,9 @@ import lxml.html
 from ..errors import EditionsError
 from ..resources import ImageRefused, check_image
 from ..sanitize import append_text
-from . import Draft, office
+from . import office
 from .docx import PLACEHOLDER_AUTHORS, PLACEHOLDER_TITLE
+from .draft import Draft
 from .pagemeta import language_tag, split_authors
 
 if TYPE_CHECKING:

@@ -40,7 +40,7 @@ import lxml.html
 
 from ..dates import dateline_authors, parse_byline, parse_dateline
 from ..model import Evidence
-from . import Draft, apply_front_matter
+from .draft import Draft, apply_front_matter
 from .frontmatter import split_front_matter
 from .pagemeta import parse_meta_date, split_authors
 from .webpage import shift_headings

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import EditionsError
 from ..model import Article
-from . import Draft, finish
+from .draft import Draft, finish
 
 
 def fetch_draft(

@@ -36,7 +36,7 @@ from ..errors import EditionsError
 from ..limits import BLOCK_TAGS, check_page_blocks
 from ..model import Evidence
 from ..textio import decode_text
-from . import Draft
+from .draft import Draft
 from .pagebody import page_header, tidy_body
 from .pagemeta import PageMeta, fill_from_extraction, is_http, page_metadata
 

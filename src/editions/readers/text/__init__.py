@@ -23,7 +23,7 @@ from pathlib import Path
 from ...dates import norm_word, parse_byline
 from ...lang import detect_language
 from ...model import Evidence
-from .. import Draft, apply_front_matter
+from ..draft import Draft, apply_front_matter
 from ..frontmatter import split_front_matter
 from . import furniture as f
 from .blocks import Block, Unit, clean_line, is_gapped, paragraphs, units

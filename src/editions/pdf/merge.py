@@ -1,0 +1,599 @@
+"""The merge: the rendered parts in (pypdf reads them), the book's PDF out (pydyf writes it).
+
+In: the front matter's PDF, each body part's PDF with its facts (pages, anchors, links, bookmarks)
+and each skeleton's PDF (running heads and folios), with where every page lands and how far it
+moves sideways (:mod:`editions.pdf.book`). Out: one PDF file, written atomically: each page one
+content stream, the skeleton page's then the part's, over the union of their resources (a Form
+XObject for the furniture if names clash); the links, named destinations and outline rebuilt from
+the facts; the document information of the front matter; one font program per face for the whole
+book (:class:`FontPlan`), pydyf writing the file with object streams, as WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import pydyf
+
+from ..textio import atomic_path
+from .book import Book, Part, is_right
+from .objects import Direct, Hex, to_bytes
+from .objects import name as pdf_name
+from .objects import number as pdf_number
+from .weasyfix import font_objects, read_font, unicode_map
+
+if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
+    from pypdf.generic import DictionaryObject
+
+log = logging.getLogger("editions")
+
+#: The suffixes of the font files a style's CSS may point at (the originals of the embedded subsets).
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+
+
+# --- fonts: one program per face for the whole book ----------------------------------------------------
+
+
+class FontPlan:
+    """Gathers the fonts of every part, then makes one program per font file and, per font, one dictionary.
+
+    WeasyPrint positions glyphs relative to the widths it writes (the first it measured for a glyph),
+    which may differ by a unit between documents at different text sizes: a document whose widths
+    disagree with the shared ones keeps a dictionary of its own (with the shared program).
+    """
+
+    def __init__(self, candidates: Sequence[Path]) -> None:
+        self.candidates = [p for p in candidates if p.suffix.lower() in FONT_SUFFIXES]
+        self.fonts: dict[str, dict[str, Any]] = {}
+        self._names: dict[Path, tuple[str, ...] | None] = {}
+        self.unified: dict[tuple[int, str], Any] = {}  # (source, name) -> font reference
+        self.source = 0
+
+    def gather(self, reader: Any, source: int) -> None:
+        """Record the widths, Unicode maps and programs of a reader's fonts (WeasyPrint's Type 0 fonts)."""
+        from pypdf.generic import DictionaryObject
+
+        seen: set[int] = set()
+        for page in reader.pages:
+            resources = page.get("/Resources")
+            if resources is None:
+                continue
+            fonts = resources.get_object().get("/Font")
+            if fonts is None:
+                continue
+            fonts = fonts.get_object()
+            if id(fonts) in seen:
+                continue
+            seen.add(id(fonts))
+            for name, ref in fonts.items():
+                font = ref.get_object()
+                if not isinstance(font, DictionaryObject):
+                    continue
+                self._gather_font(str(name)[1:], font, source)
+
+    def _gather_font(self, name: str, font: Any, source: int) -> None:
+        record = self.fonts.setdefault(
+            name, {"ok": True, "widths": {}, "unicode": {}, "instances": 0, "variants": {}}
+        )
+        record["instances"] += 1
+        try:
+            embedded = read_font(font)
+            if record.get("base", embedded.base) != embedded.base:
+                raise ValueError("two fonts under one name")
+            record["base"] = embedded.base
+            if "descriptor" not in record:
+                record["descriptor"] = embedded.descriptor_entries()
+                record["program"] = embedded.program()
+            widths = embedded.widths()
+            shared = record["widths"]
+            if all(shared.get(glyph, width) == width for glyph, width in widths.items()):
+                shared.update(widths)
+            else:
+                record["variants"][source] = widths
+            record["unicode"].update(unicode_map(font))
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            record["ok"] = False
+            record["why"] = str(exc)
+
+    def _fingerprint(self, data: bytes) -> tuple[str, ...] | None:
+        from fontTools.ttLib import TTFont
+
+        try:
+            font = TTFont(io.BytesIO(data), lazy=True)
+            names = font["name"]
+            found = [str(names.getDebugName(i) or "") for i in (1, 2, 5, 6)]
+            return (*found, str(font["head"].unitsPerEm))
+        except Exception:  # a font we cannot read is a font we leave alone
+            return None
+
+    def _original(self, program: bytes) -> Path | None:
+        wanted = self._fingerprint(program)
+        if wanted is None:
+            return None
+        matches = []
+        for path in self.candidates:
+            if path not in self._names:
+                try:
+                    self._names[path] = self._fingerprint(path.read_bytes())
+                except OSError:
+                    self._names[path] = None
+            if self._names[path] == wanted:
+                matches.append(path)
+        return matches[0] if len(matches) == 1 else None
+
+    def subsets(self) -> list[tuple[Path, list[int]]]:
+        """The original files to subset, with the union of glyph ids used from each."""
+        by_file: dict[Path, set[int]] = {}
+        for record in self.fonts.values():
+            if not record["ok"]:
+                continue
+            original = self._original(record["program"])
+            if original is None:
+                record["ok"] = False
+                continue
+            record["file"] = original
+            by_file.setdefault(original, set()).update(record["widths"])
+            for widths in record["variants"].values():
+                by_file[original].update(widths)
+        return [(path, sorted(gids)) for path, gids in sorted(by_file.items())]
+
+    def build(self, pdf: pydyf.PDF, programs: dict[Path, bytes]) -> None:
+        """Add one Type 0 font per unified font name, and one program per original file, to ``pdf``."""
+        streams: dict[Path, Any] = {}
+        for name in sorted(self.fonts):
+            record = self.fonts[name]
+            if not record["ok"] or record.get("file") not in programs:
+                continue
+            path = record["file"]
+            if path not in streams:
+                data = programs[path]
+                stream = pydyf.Stream([data], pydyf.Dictionary({"Length1": len(data)}), compress=True)
+                pdf.add_object(stream)
+                streams[path] = stream
+            shared = font_objects(pdf, record, streams[path].reference)
+            self.unified[(-1, name)] = shared
+            for source, widths in sorted(record["variants"].items()):
+                self.unified[(source, name)] = font_objects(
+                    pdf, dict(record, widths=widths), streams[path].reference
+                )
+
+    def font(self, source: int, name: str) -> Any:
+        """The book's font for a font name of a source document (None: copy the document's own)."""
+        return self.unified.get((source, name), self.unified.get((-1, name)))
+
+
+# --- merging: pypdf reads the parts, pydyf writes the book ------------------------------------------------
+
+
+class Converter:
+    """Copies pypdf objects into a pydyf document (each indirect object once per source file)."""
+
+    def __init__(self, pdf: pydyf.PDF, fonts: FontPlan) -> None:
+        self.pdf = pdf
+        self.fonts = fonts
+        self.memo: dict[tuple[int, int], Any] = {}
+        self.source = 0
+        self.objects: dict[bytes, Any] = {}
+        self.merged: dict[tuple[int, int], pydyf.Dictionary | None] = {}
+
+    def start(self, source: int) -> None:
+        self.source = source
+
+    def value(self, obj: Any) -> Any:
+        from pypdf import generic as g
+
+        if isinstance(obj, g.IndirectObject):
+            key = (self.source, obj.idnum)
+            if key not in self.memo:
+                self.memo[key] = self._indirect(obj.get_object())
+            return self.memo[key].reference
+        if isinstance(obj, g.BooleanObject):
+            return "true" if obj else "false"
+        if isinstance(obj, g.NullObject) or obj is None:
+            return "null"
+        if isinstance(obj, g.NameObject):
+            return pdf_name(str(obj))
+        if isinstance(obj, g.FloatObject):
+            return pdf_number(float(obj))
+        if isinstance(obj, g.NumberObject):
+            return int(obj)
+        if isinstance(obj, g.ByteStringObject):
+            return Hex(bytes(obj))
+        if isinstance(obj, g.TextStringObject):
+            return pydyf.String(str(obj))
+        if isinstance(obj, g.StreamObject):
+            return self._indirect(obj).reference
+        if isinstance(obj, g.DictionaryObject):
+            return pydyf.Dictionary({str(k)[1:]: self.value(v) for k, v in obj.items()})
+        if isinstance(obj, g.ArrayObject):
+            return pydyf.Array([self.value(v) for v in obj])
+        raise TypeError(f"cannot copy {type(obj).__name__}")
+
+    def _indirect(self, obj: Any) -> Any:
+        from pypdf import generic as g
+
+        if isinstance(obj, g.StreamObject):
+            extra = pydyf.Dictionary({str(k)[1:]: self.value(v) for k, v in obj.items() if k != "/Length"})
+            made = pydyf.Stream([obj._data], extra)
+        elif isinstance(obj, g.DictionaryObject):
+            made = pydyf.Dictionary({str(k)[1:]: self.value(v) for k, v in obj.items()})
+        else:
+            made = Direct(self.value(obj))
+        self.pdf.add_object(made)
+        self.objects[made.reference] = made
+        return made
+
+    def resources(self, page: Any) -> pydyf.Dictionary:
+        """The page's resources (added to the document), its fonts replaced by the book's unified ones.
+
+        Every entry but ``XObject`` becomes a reference, so that :func:`_overlay_resources` can add
+        the furniture form to a copy cheaply.
+        """
+        raw = page.get("/Resources")
+        key = (self.source, raw.idnum) if hasattr(raw, "idnum") else None
+        if key is not None and key in self.memo:
+            return self.memo[key]
+        resources = raw.get_object() if raw is not None else {}
+        made = pydyf.Dictionary()
+        for k, v in resources.items():
+            if k == "/Font":
+                value: Any = pydyf.Dictionary()
+                for name, ref in v.get_object().items():
+                    unified = self.fonts.font(self.source, str(name)[1:])
+                    value[str(name)[1:]] = unified if unified is not None else self.value(ref)
+            else:
+                value = self.value(v)
+            if isinstance(value, pydyf.Dictionary) and k != "/XObject":
+                self.pdf.add_object(value)
+                self.objects[value.reference] = value
+                value = value.reference
+            made[str(k)[1:]] = value
+        self.pdf.add_object(made)
+        if key is not None:
+            self.memo[key] = made
+        return made
+
+    def contents(self, page: Any) -> list[bytes]:
+        raw = page.get("/Contents")
+        if raw is None:
+            return []
+        resolved = raw.get_object()
+        from pypdf import generic as g
+
+        if isinstance(resolved, g.ArrayObject):
+            return [self.value(item) for item in resolved]
+        return [self.value(raw)]
+
+    def union(self, first: pydyf.Dictionary, second: pydyf.Dictionary) -> pydyf.Dictionary | None:
+        """Both pages' resources in one dictionary; None if a name means two different things."""
+        key = (id(first), id(second))
+        if key in self.merged:
+            return self.merged[key]
+        out = pydyf.Dictionary()
+        clash = False
+        for category in sorted(set(first) | set(second)):
+            a, b = first.get(category), second.get(category)
+            if b is None or a == b:
+                out[category] = a
+                continue
+            if a is None:
+                out[category] = b
+                continue
+            da, db = self._resolve(a), self._resolve(b)
+            if not isinstance(da, dict) or not isinstance(db, dict):
+                clash = True
+                break
+            combined = pydyf.Dictionary(da)
+            for name, value in db.items():
+                if name in combined and to_bytes(combined[name]) != to_bytes(value):
+                    combined = None
+                    break
+                combined[name] = value
+            if combined is None:
+                clash = True
+                break
+            self.pdf.add_object(combined)
+            out[category] = combined.reference
+        if clash:
+            self.merged[key] = None
+            return None
+        self.pdf.add_object(out)
+        self.merged[key] = out
+        return out
+
+    def _resolve(self, value: Any) -> Any:
+        return self.objects.get(value) if isinstance(value, bytes) else value
+
+    @staticmethod
+    def data(page: Any) -> bytes:
+        """The page's content, decoded (its content streams joined)."""
+        from pypdf import generic as g
+
+        raw = page.get("/Contents")
+        resolved = raw.get_object() if raw is not None else None
+        if isinstance(resolved, g.ArrayObject):
+            return b"\n".join(item.get_object().get_data() for item in resolved)
+        return resolved.get_data() if resolved is not None else b""
+
+
+def merge(
+    book: Book,
+    parts: Sequence[Part],
+    groups: Sequence[Sequence[Part]],
+    skeletons: dict[int, tuple[bytes, dict[str, Any]]],
+    placements: Sequence[tuple[bytes, list[dict[str, Any]], list[float], int]],
+    front_data: bytes,
+    front_meta: dict[str, Any],
+    front_pages: int,
+    target: Path,
+    fonts: FontPlan,
+    run: Callable[[list[tuple[str, dict[str, Any]]]], list[tuple[bytes, dict[str, Any]]]],
+) -> None:
+    """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
+    (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
+    workers), the links, named destinations and outline rebuilt from the parts' facts, the front
+    matter's document information and catalogue entries."""
+    from pypdf import PdfReader
+
+    front = PdfReader(io.BytesIO(front_data))
+    skeleton_readers = [PdfReader(io.BytesIO(skeletons[number][0])) for number in range(len(groups))]
+    bodies = [PdfReader(io.BytesIO(part.data)) for part in parts]
+    fonts.gather(front, 0)
+    for number, reader in enumerate(skeleton_readers):
+        fonts.gather(reader, 1 + number)
+    for index, body in enumerate(bodies):
+        fonts.gather(body, 1 + len(groups) + index)
+    wanted = fonts.subsets()
+    programs: dict[Path, bytes] = {}
+    if wanted:
+        results = run([("font", {"path": str(path), "gids": gids}) for path, gids in wanted])
+        programs = {path: data for (path, _), (data, _) in zip(wanted, results, strict=True)}
+
+    pdf = pydyf.PDF()
+    fonts.build(pdf, programs)
+    convert = Converter(pdf, fonts)
+    refs: list[bytes] = []
+    made_pages: list[pydyf.Dictionary] = []
+    page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
+    shared: dict[str, Any] = {}
+
+    def shared_stream(text: str) -> bytes:
+        if text not in shared:
+            stream = pydyf.Stream([text.encode()])
+            pdf.add_object(stream)
+            shared[text] = stream
+        return shared[text].reference
+
+    def add_page(source: Any, contents: list[bytes], resources: Any, annots: list[Any]) -> None:
+        page = pydyf.Dictionary({"Type": "/Page"})
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in source:
+                page[box[1:]] = convert.value(source[box])
+        page["Contents"] = contents[0] if len(contents) == 1 else pydyf.Array(contents)
+        page["Resources"] = resources
+        if annots:
+            page["Annots"] = pydyf.Array(annots)
+        pdf.add_page(page)
+        refs.append(page.reference)
+        made_pages.append(page)
+
+    def annotations(source: Any, shift: float) -> list[Any]:
+        made = []
+        for annot in source.get("/Annots") or []:
+            convert_annot = convert.value(annot.get_object())
+            if shift and "Rect" in convert_annot:
+                rect = convert_annot["Rect"]
+                convert_annot["Rect"] = pydyf.Array(
+                    [
+                        pdf_number(round(float(v) + (shift if i % 2 == 0 else 0), 6))
+                        for i, v in enumerate(rect)
+                    ]
+                )
+            pdf.add_object(convert_annot)
+            made.append(convert_annot.reference)
+        return made
+
+    # Front matter.
+    convert.start(0)
+    for number in range(front_pages):
+        page = front.pages[number]
+        add_page(page, convert.contents(page), convert.resources(page).reference, annotations(page, 0))
+        page_facts.append((front_meta["pages"][number], 0.0))
+    # Parts over their skeletons.
+    position = {
+        id(group[0]): (number, 0 if is_right(group[0].chunk_start) else 1)
+        for number, group in enumerate(groups)
+    }
+    cursor = 0
+    group_number = -1
+    for index, (part, body, (_, _, shifts, number)) in enumerate(zip(parts, bodies, placements, strict=True)):
+        if number != group_number:
+            group_number, cursor = position[id(groups[number][0])]
+        skeleton_source = 1 + number
+        body_source = 1 + len(groups) + index
+        convert.start(skeleton_source)
+        skeleton_pages = list(
+            skeleton_readers[number].pages[cursor : cursor + part.pages + part.blank_before]
+        )
+        cursor += part.pages + part.blank_before
+        if part.blank_before:
+            page = skeleton_pages.pop(0)
+            add_page(page, convert.contents(page), convert.resources(page).reference, [])
+            page_facts.append(({"anchors": [], "bookmarks": [], "links": []}, 0.0))
+        skeleton_resources = [convert.resources(page) for page in skeleton_pages]
+        convert.start(body_source)
+        for number_in_part, page in enumerate(body.pages):
+            shift = shifts[number_in_part]
+            furniture, body_resources = skeleton_pages[number_in_part], convert.resources(page)
+            move = f"1 0 0 1 {pdf_number(shift)} 0 cm\n" if shift else ""
+            union = convert.union(body_resources, skeleton_resources[number_in_part])
+            if union is not None:
+                # One content stream, as WeasyPrint writes: the furniture, then the body.
+                data = b"q\n%s\nQ\nq\n%s%s\nQ\n" % (
+                    convert.data(furniture),
+                    move.encode(),
+                    convert.data(page),
+                )
+                stream = pydyf.Stream([zlib.compress(data)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                pdf.add_object(stream)
+                add_page(page, [stream.reference], union.reference, annotations(page, shift))
+            else:
+                # Resource names that clash: the furniture as a Form XObject.
+                convert.start(skeleton_source)
+                form = _form(pdf, furniture, skeleton_resources[number_in_part].reference, convert)
+                convert.start(body_source)
+                page_resources = _overlay_resources(pdf, body_resources, form)
+                contents = [
+                    shared_stream(f"q /EditionsFurniture Do Q q {move}"),
+                    *convert.contents(page),
+                    shared_stream("Q"),
+                ]
+                add_page(page, contents, page_resources, annotations(page, shift))
+            page_facts.append((part.meta["pages"][number_in_part], shift))
+
+    _links_and_destinations(pdf, made_pages, page_facts)
+    _outline(pdf, refs, page_facts)
+    info = cast("DictionaryObject", front.trailer["/Info"].get_object()) if "/Info" in front.trailer else {}
+    convert.start(0)
+    for key, value in info.items():
+        pdf.info[str(key)[1:]] = convert.value(value)
+    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
+    for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences"):
+        if key in catalog:
+            pdf.catalog[key[1:]] = convert.value(catalog[key])
+    with atomic_path(target) as tmp, open(tmp, "wb") as output:
+        pdf.write(output, version=b"1.7", identifier=True, compress=True)
+
+
+def _form(pdf: pydyf.PDF, page: Any, resources: Any, convert: Converter) -> bytes:
+    """A Form XObject drawing a skeleton page (its content streams joined)."""
+    from pypdf import generic as g
+
+    raw = page.get("/Contents")
+    resolved = raw.get_object() if raw is not None else None
+    if isinstance(resolved, g.StreamObject):
+        data, extra = (
+            resolved._data,
+            {str(k)[1:]: convert.value(v) for k, v in resolved.items() if k != "/Length"},
+        )
+    else:
+        joined = b"\n".join(item.get_object().get_data() for item in (resolved or []))
+        data, extra = zlib.compress(joined), {"Filter": "/FlateDecode"}
+    box = page.get("/MediaBox")
+    extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": convert.value(box), "Resources": resources})
+    form = pydyf.Stream([data], pydyf.Dictionary(extra))
+    pdf.add_object(form)
+    return form.reference
+
+
+def _overlay_resources(pdf: pydyf.PDF, resources: pydyf.Dictionary, form: bytes) -> bytes:
+    """Page resources: the part's entries (references) and its images plus the furniture form."""
+    made = pydyf.Dictionary(resources)
+    xobjects = pydyf.Dictionary(resources.get("XObject") or {})
+    xobjects["EditionsFurniture"] = form
+    made["XObject"] = xobjects
+    pdf.add_object(made)
+    return made.reference
+
+
+def _links_and_destinations(
+    pdf: pydyf.PDF, pages: Sequence[pydyf.Dictionary], facts: Sequence[tuple[dict[str, Any], float]]
+) -> None:
+    """Named destinations for every anchor (the first of a name wins) and the internal links to them."""
+    refs = [page.reference for page in pages]
+    names: dict[str, Any] = {}
+    for number, (page, shift) in enumerate(facts):
+        for name, x, y, *_ in page.get("anchors", []):
+            if name.startswith("editions-") or name in names:
+                continue
+            names[name] = pydyf.Array(
+                [refs[number], "/XYZ", pdf_number(round(x + shift, 6)), pdf_number(y), 0]
+            )
+    for number, (page, shift) in enumerate(facts):
+        for target, x1, y1, x2, y2 in page.get("links", []):
+            if target not in names:
+                log.warning("No anchor #%s for internal URI reference", target)
+                continue
+            annot = pydyf.Dictionary(
+                {
+                    "Type": "/Annot",
+                    "Subtype": "/Link",
+                    "Rect": pydyf.Array([pdf_number(round(v, 6)) for v in (x1 + shift, y1, x2 + shift, y2)]),
+                    "BS": pydyf.Dictionary({"W": 0}),
+                    "Dest": pydyf.String(target),
+                }
+            )
+            pdf.add_object(annot)
+            pages[number].setdefault("Annots", pydyf.Array()).append(annot.reference)
+    if names:
+        array = pydyf.Array()
+        for name in sorted(names):
+            array.append(pydyf.String(name))
+            array.append(names[name])
+        pdf.catalog["Names"] = pydyf.Dictionary({"Dests": pydyf.Dictionary({"Names": array})})
+
+
+def _outline(pdf: pydyf.PDF, refs: Sequence[bytes], facts: Sequence[tuple[dict[str, Any], float]]) -> None:
+    """The bookmarks of every page as one tree (as WeasyPrint nests them) in the document outline."""
+    root: list[Any] = []
+    skipped: list[int] = []
+    last_by_depth = [root]
+    previous = 0
+    for number, (page, shift) in enumerate(facts):
+        for level, label, x, y, state in page.get("bookmarks", []):
+            if level > previous:
+                skipped.append(level - previous - 1)
+            else:
+                temp = level
+                while temp < previous:
+                    temp += 1 + skipped.pop()
+                if temp > previous:
+                    skipped.append(temp - previous - 1)
+            previous = level
+            depth = level - sum(skipped)
+            children: list[Any] = []
+            last_by_depth[depth - 1].append((label, (number, x + shift, y), children, state))
+            del last_by_depth[depth:]
+            last_by_depth.append(children)
+    if root:
+        _add_outlines(pdf, refs, root)
+
+
+def _add_outlines(
+    pdf: pydyf.PDF, refs: Sequence[bytes], bookmarks: list[Any], parent: Any = None
+) -> tuple[list[Any], int]:
+    count = len(bookmarks)
+    outlines: list[Any] = []
+    for title, (page, x, y), children, state in bookmarks:
+        destination = pydyf.Array((refs[page], "/XYZ", pdf_number(round(x, 6)), pdf_number(round(y, 6)), 0))
+        outline = pydyf.Dictionary({"Title": pydyf.String(title), "Dest": destination})
+        pdf.add_object(outline)
+        children_outlines, children_count = _add_outlines(pdf, refs, children, parent=outline)
+        outline["Count"] = children_count
+        if state == "closed":
+            outline["Count"] *= -1
+        else:
+            count += children_count
+        if outlines:
+            outline["Prev"] = outlines[-1].reference
+            outlines[-1]["Next"] = outline.reference
+        if children_outlines:
+            outline["First"] = children_outlines[0].reference
+            outline["Last"] = children_outlines[-1].reference
+        if parent is not None:
+            outline["Parent"] = parent.reference
+        outlines.append(outline)
+    if parent is None and outlines:
+        dictionary = pydyf.Dictionary(
+            {"Count": count, "First": outlines[0].reference, "Last": outlines[-1].reference}
+        )
+        pdf.add_object(dictionary)
+        for outline in outlines:
+            outline["Parent"] = dictionary.reference
+        pdf.catalog["Outlines"] = dictionary.reference
+    return outlines, count

@@ -1,0 +1,378 @@
+"""The build in parts: the print HTML in, the same pamphlet out, rendered in parts, in parallel, cached.
+
+In: the complete print HTML of an edition (:func:`editions.pdf.printhtml.render_print_html`), the folders
+resources may come from, the number of worker processes and a :class:`~editions.cache.PartCache`
+(or none). Out: the PDF file :func:`editions.pdf.make_pdf` would have written by rendering the
+HTML in one piece (same pages, folios, running heads, contents numbers, outline, links and
+metadata), or ``None`` when the style uses something this path cannot reproduce (the caller then
+renders the whole document at once).
+
+How. A single WeasyPrint render is single-threaded, and its cost grows faster than the page count
+(every page re-walks every element's style). Every article starts on a new page, and its page
+count does not depend on the page number it starts on, nor on the side (the margins mirror: the
+measure is the same on left and right pages). So:
+
+1. **Body parts**, in worker processes: runs of consecutive articles (a *batch*, cut where a hash of
+   an article's slug says so, so that editing one article changes one batch) and the back matter,
+   each rendered as its own document with the style's CSS, the page furniture (running heads,
+   folios: every ``@page`` margin box) switched off, starting on a right-hand page.
+2. **Furniture**, once the page counts are known: for each part, a *skeleton* document with the
+   same CSS whose sections keep only their first child (the header that sets the running strings)
+   and are padded with forced page breaks to the measured page counts, hidden, and whose page
+   counter starts at the part's real first page (a leading page, dropped, when that is a left-hand
+   page). WeasyPrint lays out the running heads, folios and blank pages exactly as in the whole
+   document. The **front matter** (cover, contents) is rendered in full, its links carrying the
+   page numbers of their targets (``data-editions-page``) and the contents' ``target-counter(attr(href
+   url), page)`` read as ``attr(data-editions-page)``: the contents prints the real numbers with the
+   style's own layout. The number of front pages is guessed by an early render with numbers
+   estimated from the text length, and checked (the furniture is redone in the rare case the guess
+   was wrong: a number one digit longer can make a title wrap).
+3. **Merge**, in this process: each page of the book is one content stream, the skeleton page's
+   then the part's (moved sideways when the part lands on the other side of the spread), over the
+   union of their resources (a Form XObject for the furniture if names clash), with the links,
+   named destinations and outline rebuilt from the facts the workers measured, and the document
+   information of the front matter. Fonts: WeasyPrint keeps original glyph ids when it subsets, so
+   the parts' subsets are replaced by one subset of the original font file to the union of the
+   glyphs used, and the parts share one font dictionary (but those whose measured widths differ by
+   a rounding unit, which keep theirs). pydyf writes the file with object streams, as WeasyPrint.
+
+Footnotes that do not fit on the last page of a part would, in one render, go to the top of the next
+article's first page: such a part is rendered again together with the next one. Parts are rendered
+longest first; skeletons start as soon as the parts before them are done; a few more tasks than
+workers are in flight so that those start soon.
+
+Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
+the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
+and the skeletons whose page numbers moved. The output is byte-identical for the same input, with
+or without the cache, whatever the number of processes.
+
+Not reproduced (the build falls back to one render): ``@page :first`` rules, ``counter(pages)``,
+page breaks to a side other than ``--open-right``'s, ``position: fixed``, ``target-counter()`` or
+``target-text()`` other than the contents', right-to-left documents, left and right pages of
+different measures. Running strings are taken from the first element of
+each article and back-matter section (the header) and from the front matter's elements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import pydyf
+
+from ..cache import PartCache, digest
+from ..version import __version__
+from .book import (
+    Book,
+    Part,
+    anchor_pages,
+    body_html,
+    estimated_counts,
+    front_html,
+    front_targets,
+    page_shifts,
+    place,
+    plan_batches,
+    section_counts,
+    skeleton_html,
+    skeleton_pages,
+    split_book,
+    trailing_pages,
+)
+from .merge import FontPlan, merge
+from .pool import Runner
+
+log = logging.getLogger("editions")
+
+Progress = Callable[[str], None]
+
+#: Bump when what a part's facts hold, or how parts are rendered, changes (invalidates the cache).
+PART_FORMAT = "editions-part-2"
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(file:[^'")]*)\1\s*\)""")
+
+
+def _code_fingerprint() -> str:
+    """A digest of the code that renders and merges parts (this package and the cache)."""
+    package = Path(__file__).parent
+    sources = []
+    for path in [*sorted(package.glob("*.py")), package.parent / "cache.py"]:
+        try:
+            sources.append(path.read_bytes())
+        except OSError:
+            sources.append(path.name.encode())
+    return digest(*sources)
+
+
+def _versions() -> str:
+    import fontTools
+    import pypdf
+    import weasyprint
+
+    return " ".join(
+        [
+            PART_FORMAT,
+            f"editions {__version__}",
+            f"weasyprint {weasyprint.__version__}",
+            f"pydyf {pydyf.__version__}",
+            f"fonttools {fontTools.version}",
+            f"pypdf {pypdf.__version__}",
+        ]
+    )
+
+
+@dataclass
+class ParallelResult:
+    pages: int
+    parts: int
+    rendered: int
+    cached: int
+
+
+def style_files(css: str) -> list[Path]:
+    """The local files the CSS points at (fonts, images), as absolute paths."""
+    found: dict[Path, None] = {}
+    for match in _CSS_URL.finditer(css):
+        parts = urlsplit(match.group(2))
+        if parts.netloc in ("", "localhost"):
+            found.setdefault(Path(url2pathname(parts.path)), None)
+    return [p for p in found if p.is_file()]
+
+
+def build(
+    html: str,
+    target: Path,
+    *,
+    base_url: str | None,
+    roots: Sequence[Path],
+    files: Sequence[Path],
+    geometry: Any,
+    open_right: bool,
+    jobs: int,
+    cache: PartCache | None,
+    report: Progress,
+) -> ParallelResult | None:
+    """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited."""
+    book, reason = split_book(html, open_right=open_right)
+    if book is None:
+        log.debug("rendering in one piece: %s", reason)
+        return None
+    css_files = style_files(book.css)
+    hashes = cache.hashes if cache is not None else None
+    fingerprint = [f"{p}={(hashes(p) if hashes else _sha256_file(p))}" for p in css_files]
+    salt = digest(_versions(), _code_fingerprint(), *fingerprint)
+    common = {"base_url": base_url, "roots": [str(r) for r in roots], "files": [str(f) for f in files]}
+    runner = Runner(jobs, cache, salt, report)
+    try:
+        built = _build(book, target, runner, common, geometry, open_right, css_files, report)
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no worker outlives the build
+        runner.close(abort=True)
+        raise
+    runner.close()
+    return built
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+#: A skeleton document covers consecutive parts until it holds at least this many pages.
+SKELETON_PAGES = 160
+
+
+def _build(
+    book: Book,
+    target: Path,
+    runner: Runner,
+    common: dict[str, Any],
+    geometry: Any,
+    open_right: bool,
+    css_files: Sequence[Path],
+    report: Progress,
+) -> ParallelResult | None:
+    parts = [Part([book.articles[i] for i in batch]) for batch in plan_batches(book.articles)]
+    if book.back:
+        parts.append(Part(list(book.back)))
+    targets = front_targets(book)
+    report(f"rendering {len(book.articles)} articles in {len(parts)} parts on {runner.jobs} processes…")
+
+    # A first render of the front matter, with page numbers estimated from the text, says how many
+    # pages it takes (its length hardly depends on the numbers' values, only on their widths).
+    estimate = [
+        Part([a], meta={"pages": [{}] * n})
+        for a, n in zip(book.articles, estimated_counts(book, geometry), strict=True)
+    ]
+    place(estimate, 1 + math.ceil(len(book.articles) / 12), open_right=open_right)
+    estimated = {p.sections[0].id: p.start for p in estimate}
+    probe = {name: estimated.get(name, 2) for name in targets}
+
+    done: set[int] = set()  # id() of the parts rendered and final
+    by_id = {id(part): part for part in parts}
+
+    def prefix() -> int:
+        """How many parts from the first on are rendered (and final)."""
+        count = 0
+        while count < len(parts) and id(parts[count]) in done:
+            count += 1
+        return count
+
+    def submit(part: Part, *, urgent: bool = False) -> None:
+        by_id[id(part)] = part
+        runner.add(("body", id(part)), "part", dict(common, html=body_html(book, part)), urgent=urgent)
+
+    waiting: set[int] = set()  # id() of the parts rendered but not yet settled
+
+    def settle() -> bool:
+        """Settle the rendered parts in book order (False if a part cannot be placed).
+
+        A part whose footnotes run past its end is combined with the next one and rendered again
+        (in one render they go to the top of the next article's pages). Deciding in book order, not
+        in the order renders finish, makes the parts the same on every build, so the cache holds.
+        """
+        while (index := prefix()) < len(parts) and id(part := parts[index]) in waiting:
+            waiting.discard(id(part))
+            trailing = trailing_pages(part)
+            if trailing and index + 1 < len(parts):
+                following = parts[index + 1]
+                combined = Part(part.sections + following.sections)
+                parts[index : index + 2] = [combined]
+                waiting.discard(id(following))
+                gone = ("body", id(following))
+                runner.forget(gone.__eq__)
+                submit(combined, urgent=True)
+                return True
+            counts = section_counts(part)
+            if counts is None:
+                return False
+            counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
+            part.counts = counts
+            done.add(id(part))
+            if part.in_main:
+                typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
+                report(f"typeset {typeset} of {len(book.articles)} articles…")
+        return True
+
+    front_pages: int | None = None
+    front_result: tuple[bytes, dict[str, Any]] | None = None
+    groups: list[list[Part]] = []
+    skeletons: dict[int, tuple[bytes, dict[str, Any]]] = {}
+    runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
+    for part in sorted(parts, key=lambda p: p.in_main):  # the back matter (its QR codes take long) first
+        submit(part)
+
+    def plan_skeletons() -> None:
+        """Start the skeletons of the parts whose place in the book is known."""
+        if front_pages is None:
+            return
+        ready = prefix()
+        covered = sum(len(g) for g in groups)
+        place(parts[:ready], front_pages, open_right=open_right)
+        while covered < ready:
+            group: list[Part] = []
+            pages = 0
+            for part in parts[covered:ready]:
+                group.append(part)
+                pages += part.pages
+                if pages >= SKELETON_PAGES:
+                    break
+            if pages < SKELETON_PAGES and ready < len(parts):
+                return
+            groups.append(group)
+            covered += len(group)
+            runner.add(
+                ("skeleton", len(groups) - 1),
+                "part",
+                dict(common, html=skeleton_html(book, group)),
+                urgent=True,
+            )
+
+    attempts = 0
+    for label, (data, meta) in runner.results():
+        if label == "probe":
+            front_pages = len(meta["pages"])
+        elif label[0] == "body":
+            part = by_id[label[1]]
+            if not any(p is part for p in parts):
+                continue  # merged into the part before it meanwhile
+            part.data, part.meta = data, meta
+            waiting.add(id(part))
+            if not settle():
+                log.debug("rendering in one piece: a section of a part is not on consecutive pages")
+                return None
+        elif label[0] == "skeleton":
+            skeletons[label[1]] = (data, meta)
+        elif label == "front":
+            actual = len(meta["pages"])
+            if actual != front_pages:
+                attempts += 1
+                if attempts > 2:
+                    log.debug("rendering in one piece: the front matter's length does not settle")
+                    return None
+                front_pages, front_result = actual, None
+                groups.clear()
+                skeletons.clear()
+                runner.forget(lambda label: isinstance(label, tuple) and label[0] == "skeleton")
+            else:
+                front_result = (data, meta)
+        plan_skeletons()
+        if (
+            prefix() == len(parts)
+            and front_pages is not None
+            and not runner.has("front")
+            and front_result is None
+        ):
+            total = place(parts, front_pages, open_right=open_right)
+            anchors = anchor_pages(parts)
+            numbers = {name: anchors[name] for name in targets if name in anchors}
+            runner.add(
+                "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
+            )
+    if front_result is None or front_pages is None or len(skeletons) != len(groups):
+        return None
+    total = place(parts, front_pages, open_right=open_right)
+    front_data, front_meta = front_result
+
+    # Check that the skeletons hold the parts' pages, and how far each page moves sideways.
+    placements: list[tuple[bytes, list[dict[str, Any]], list[float], int]] = []
+    for number, group in enumerate(groups):
+        data, meta = skeletons[number]
+        per_part = skeleton_pages(group, meta)
+        if per_part is None:
+            log.debug("rendering in one piece: a skeleton does not have the parts' pages")
+            return None
+        for part, pages in zip(group, per_part, strict=True):
+            shifts = page_shifts(part, pages[1:] if part.blank_before else pages)
+            if shifts is None:
+                log.debug("rendering in one piece: left and right pages differ in measure")
+                return None
+            placements.append((data, pages, shifts, number))
+
+    problems = list(front_meta.get("problems", [])) + [
+        p for part in parts for p in part.meta.get("problems", [])
+    ]
+    for problem in problems:
+        log.warning("%s", problem)
+
+    report(f"writing {total} pages to {target}…")
+    fonts = FontPlan(css_files)
+    merge(
+        book,
+        parts,
+        groups,
+        skeletons,
+        placements,
+        front_data,
+        front_meta,
+        front_pages,
+        target,
+        fonts,
+        runner.run,
+    )
+    return ParallelResult(total, len(parts), runner.rendered, runner.cached)

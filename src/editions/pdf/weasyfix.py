@@ -1,0 +1,396 @@
+"""What editions assumes of WeasyPrint beyond its public API, all in one module (each pinned by a test).
+
+In: a WeasyPrint imported in this process, and the PDF fonts it embeds. Out: a bug fix and a hook
+in its layout engine (:func:`install`, :func:`listening`), what a laid-out page holds
+(:func:`element_ids`, :func:`page_facts`), what its progress log says (:data:`REPAGINATION`), and
+its embedded fonts read (:func:`read_font`), subset (:func:`subset_font`) and written again
+(:func:`font_objects`) as it writes them. Everything else in :mod:`editions.pdf` uses WeasyPrint's
+documented API only
+(``HTML``, ``Document``, ``Page``, ``FontConfiguration``, ``URLFetcher``). The assumptions, each
+checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
+
+1. ``weasyprint.layout.LayoutContext._update_footnote_area()`` says whether the footnote area
+   overflows, and the area is ``LayoutContext.current_footnote_area`` (the footnote fix below);
+2. ``weasyprint.layout.page.remake_page(index, …)`` lays out each page and returns it first in a
+   tuple (the page hook);
+3. a page box has ``descendants()``, boxes an ``element`` with ``get("id")`` (progress by article);
+4. ``weasyprint.progress`` logs ``Step 5 - Creating layout - Repagination #N`` at ``INFO`` when
+   it lays the pages out again (progress while page numbers settle);
+5. every font WeasyPrint embeds is a Type 0 font, ``Identity-H``, over a ``CIDFontType2`` font
+   with an ``Identity`` ``CIDToGIDMap`` and a ``FontFile2`` program subset *keeping the original
+   glyph ids*, with ``/W`` widths and a ``bfchar`` ``ToUnicode`` map, so the fonts of separately
+   rendered parts can be replaced by one subset of the original file (:mod:`editions.pdf.merge`);
+6. ``Page.anchors`` are boxes and ``Page.links`` rectangles two corners (see :func:`page_facts`).
+
+Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
+that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
+part embedded it.
+
+**Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
+area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
+floating-point lengths. With some margins, borders and line heights (the default style on A4, for
+one) the two differ by about 10⁻¹³ px, the area "overflows", and the note is moved to the next
+page, and with it every later note on the page: on A4 no note was printed on the page of its call,
+some up to 14 pages later, and some not at all. An area of ``height: auto`` without a
+``max-height`` cannot overflow, so for such an area the answer is no. (An area a style limits with
+``max-height`` keeps WeasyPrint's own test.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import io
+import logging
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydyf
+
+from .objects import name as pdf_name
+from .objects import number as pdf_number
+
+log = logging.getLogger("editions")
+
+_MARK = "_editions_fix"
+
+#: Called with (page number, WeasyPrint page box) after each page is laid out, within :func:`listening`.
+PageListener = Callable[[int, Any], None]
+
+_LISTENER: contextvars.ContextVar[PageListener | None] = contextvars.ContextVar(
+    "editions_page_listener", default=None
+)
+
+
+def install() -> None:
+    """Install the fix and the hook in this process (idempotent)."""
+    _install_footnote_fix()
+    _install_page_hook()
+
+
+@contextlib.contextmanager
+def listening(listener: PageListener) -> Iterator[None]:
+    """Call ``listener`` with each page WeasyPrint lays out in this context (and thread)."""
+    install()
+    token = _LISTENER.set(listener)
+    try:
+        yield
+    finally:
+        _LISTENER.reset(token)
+
+
+def _install_page_hook() -> None:
+    from weasyprint.layout import page as page_layout
+
+    original = getattr(page_layout, "remake_page", None)
+    if original is None or getattr(original, _MARK, False):
+        return
+
+    @functools.wraps(original)
+    def remake_page(index: int, *args: Any, **kwargs: Any) -> Any:
+        result = original(index, *args, **kwargs)
+        listener = _LISTENER.get()
+        if listener is not None:
+            page = result[0] if isinstance(result, tuple) else result
+            try:
+                listener(index + 1, page)
+            except Exception:  # progress must never stop a build
+                log.debug("page listener failed", exc_info=True)
+        return result
+
+    setattr(remake_page, _MARK, True)
+    page_layout.remake_page = remake_page
+
+
+def _install_footnote_fix() -> None:
+    from weasyprint.layout import LayoutContext
+
+    original = getattr(LayoutContext, "_update_footnote_area", None)
+    if original is None or getattr(original, _MARK, False):
+        return
+
+    @functools.wraps(original)
+    def update_footnote_area(self: Any) -> bool:
+        overflow = bool(original(self))
+        area = self.current_footnote_area
+        if overflow and area.style["height"] == "auto" and math.isinf(getattr(area, "max_height", 0)):
+            return False
+        return overflow
+
+    setattr(update_footnote_area, _MARK, True)
+    LayoutContext._update_footnote_area = update_footnote_area
+
+
+def element_ids(page: Any) -> Iterator[str]:
+    """The ids of the elements that have a box on ``page`` (a page box given to a listener)."""
+    for box in page.descendants():
+        element = getattr(box, "element", None)
+        ident = element.get("id") if element is not None else None
+        if ident:
+            yield ident
+
+
+def page_facts(page: Any) -> dict[str, Any]:
+    """What the merge needs of a laid-out page (a ``Document.pages`` item), in PDF points from its
+    bottom left: its ``size``; its ``anchors`` (name, x1, top, x2: the anchor's box); its
+    ``bookmarks`` (level, label, x, y, state); and its internal ``links`` (target, x1, y1, x2, y2),
+    which are taken off the page (the merge writes them again, to the book's pages).
+
+    Assumption 6: ``Page.anchors`` values are boxes ``(x1, y1, x2, y2)`` and link rectangles two
+    corners ``(x1, y1, x2, y2)``, not the ``(x, y)`` points and ``(x, y, width, height)``
+    rectangles WeasyPrint's documentation describes.
+    """
+    height = page.height * 0.75
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        return round(x * 0.75, 4), round(height - y * 0.75, 4)
+
+    links = []
+    for link in [link for link in page.links if link[0] == "internal"]:
+        page.links.remove(link)
+        _, target, rect, _ = link
+        links.append([target, *point(rect[0], rect[1]), *point(rect[2], rect[3])])
+    anchors = []
+    for name, (x1, y1, x2, _) in page.anchors.items():
+        anchors.append([name, *point(x1, y1), round(x2 * 0.75, 4)])
+    bookmarks = [[level, label, *point(x, y), state] for level, label, (x, y), state in page.bookmarks]
+    return {
+        "size": [round(page.width * 0.75, 4), round(page.height * 0.75, 4)],
+        "anchors": anchors,
+        "bookmarks": bookmarks,
+        "links": links,
+    }
+
+
+#: What WeasyPrint's ``weasyprint.progress`` logger says, at ``INFO``, when it lays the pages out again
+#: to settle page numbers (the number is the pass's, from 1).
+REPAGINATION = re.compile(r"Step 5 - Creating layout - Repagination #(\d+)")
+
+
+# --- the fonts WeasyPrint embeds ---------------------------------------------------------------------
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+#: The font descriptor entries :func:`font_objects` writes again.
+DESCRIPTOR_KEYS = (
+    "/FontName",
+    "/FontFamily",
+    "/Flags",
+    "/ItalicAngle",
+    "/Ascent",
+    "/Descent",
+    "/StemV",
+    "/StemH",
+)
+
+
+@dataclass
+class EmbeddedFont:
+    """A font as WeasyPrint embeds it (read by :func:`read_font` from a pypdf font dictionary)."""
+
+    base: str
+    cid: Any
+    descriptor: Any
+
+    def program(self) -> bytes:
+        """The font program (the subset WeasyPrint made, its glyph ids those of the original file)."""
+        return bytes(self.descriptor["/FontFile2"].get_object().get_data())
+
+    def descriptor_entries(self) -> dict[str, Any]:
+        """The descriptor's entries that :func:`font_objects` writes again (pypdf values)."""
+        return {key: self.descriptor[key] for key in DESCRIPTOR_KEYS if key in self.descriptor}
+
+    def widths(self) -> dict[int, float]:
+        """The width of each glyph id (the ``/W`` array)."""
+        return parse_widths(self.cid.get("/W", []))
+
+
+def read_font(font: Any) -> EmbeddedFont:
+    """A pypdf font dictionary of WeasyPrint's shape (see the module docstring), read.
+
+    Raises ``ValueError`` (or ``KeyError``, ``IndexError``, ``TypeError``, ``AttributeError``) for a
+    font of another shape.
+    """
+    if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+        raise ValueError("not an Identity-H Type 0 font")
+    cid = font["/DescendantFonts"][0].get_object()
+    if cid.get("/Subtype") != "/CIDFontType2" or cid.get("/CIDToGIDMap") != "/Identity":
+        raise ValueError("not a TrueType CID font with identity map")
+    descriptor = cid["/FontDescriptor"].get_object()
+    descriptor["/FontFile2"].get_object()
+    return EmbeddedFont(str(font["/BaseFont"]), cid, descriptor)
+
+
+def unicode_map(font: Any) -> dict[int, bytes]:
+    """The text of each glyph id, from the font's ``ToUnicode`` map (UTF-16BE hex digits)."""
+    to_unicode = font.get("/ToUnicode")
+    if to_unicode is None:
+        return {}
+    return {int(glyph, 16): text for glyph, text in _BFCHAR.findall(to_unicode.get_object().get_data())}
+
+
+def parse_widths(array: Any) -> dict[int, float]:
+    """A ``/W`` array (``first [w w …]`` and ``first last w`` runs) as the width of each glyph id."""
+    widths: dict[int, float] = {}
+    items = list(array)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        following = items[i + 1].get_object() if hasattr(items[i + 1], "get_object") else items[i + 1]
+        if isinstance(following, list):
+            for offset, width in enumerate(following):
+                widths[first + offset] = float(width)
+            i += 2
+        else:
+            last, width = int(following), float(items[i + 2])
+            for glyph in range(first, last + 1):
+                widths[glyph] = width
+            i += 3
+    return widths
+
+
+def font_objects(pdf: pydyf.PDF, record: dict[str, Any], program: bytes) -> bytes:
+    """A Type 0 font as WeasyPrint writes it, for ``record`` (its ``base`` name, ``descriptor`` entries,
+    ``widths`` and ``unicode`` map), over the font ``program`` (a reference): the font's reference."""
+    widths = record["widths"]
+    unicode_items = sorted(record["unicode"].items())
+    cmap = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo",
+        b"<< /Registry (Adobe)",
+        b"/Ordering (UCS)",
+        b"/Supplement 0",
+        b">> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    for start in range(0, len(unicode_items), 100):
+        batch = unicode_items[start : start + 100]
+        cmap.append(f"{len(batch)} beginbfchar".encode())
+        cmap.extend(f"<{glyph:04x}> <{text.decode().lower()}>".encode() for glyph, text in batch)
+        cmap.append(b"endbfchar")
+    cmap += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    to_unicode = pydyf.Stream(cmap, compress=True)
+    pdf.add_object(to_unicode)
+    d = record["descriptor"]
+    ascent, descent = pdf_number(d.get("/Ascent", 0)), pdf_number(d.get("/Descent", 0))
+    max_x = max(widths.values()) if widths else 0
+    flags = int(d.get("/Flags", 4)) & ~1
+    if len(widths) > 1 and len(set(widths.values())) == 1:
+        flags |= 1
+    descriptor = pydyf.Dictionary(
+        {
+            "Type": "/FontDescriptor",
+            "FontName": pdf_name(str(d.get("/FontName", record["base"]))),
+            "FontFamily": pydyf.String(str(d.get("/FontFamily", ""))),
+            "Flags": flags,
+            "FontBBox": pydyf.Array([0, descent, pdf_number(max_x), ascent]),
+            "ItalicAngle": pdf_number(d.get("/ItalicAngle", 0)),
+            "Ascent": ascent,
+            "Descent": descent,
+            "CapHeight": ascent,
+            "StemV": pdf_number(d.get("/StemV", 80)),
+            "StemH": pdf_number(d.get("/StemH", 80)),
+            "FontFile2": program,
+        }
+    )
+    pdf.add_object(descriptor)
+    w = pydyf.Array()
+    current = None
+    for glyph in sorted(widths):
+        if glyph - 1 not in widths:
+            w.append(glyph)
+            current = pydyf.Array()
+            w.append(current)
+        assert current is not None
+        current.append(pdf_number(widths[glyph]))
+    cid = pydyf.Dictionary(
+        {
+            "Type": "/Font",
+            "Subtype": "/CIDFontType2",
+            "BaseFont": pdf_name(record["base"]),
+            "CIDSystemInfo": pydyf.Dictionary(
+                {"Registry": pydyf.String("Adobe"), "Ordering": pydyf.String("Identity"), "Supplement": 0}
+            ),
+            "CIDToGIDMap": "/Identity",
+            "W": w,
+            "FontDescriptor": descriptor.reference,
+        }
+    )
+    pdf.add_object(cid)
+    font = pydyf.Dictionary(
+        {
+            "Type": "/Font",
+            "Subtype": "/Type0",
+            "BaseFont": pdf_name(record["base"]),
+            "ToUnicode": to_unicode.reference,
+            "Encoding": "/Identity-H",
+            "DescendantFonts": pydyf.Array([cid.reference]),
+        }
+    )
+    pdf.add_object(font)
+    return font.reference
+
+
+def subset_font(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """Subset an original font file to glyph ids, keeping them, as WeasyPrint does when it embeds (a task
+    for a worker: ``path``, ``gids`` and ``index``, the font's number in a collection).
+
+    WeasyPrint subsets with HarfBuzz (with fontTools when HarfBuzz cannot): the same glyph ids, no
+    layout tables, no empty slots after the last glyph kept."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(
+        retain_gids=True,
+        passthrough_tables=True,
+        ignore_missing_glyphs=True,
+        hinting=False,
+        desubroutinize=True,
+        notdef_outline=False,
+    )
+    options.drop_tables += [
+        *("GSUB", "GPOS", "GDEF", "SVG ", "BASE", "JSTF", "DSIG", "LTSH", "PCLT", "EBDT", "EBLC"),
+        *("Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"),  # Graphite: not used in PDF
+    ]
+    font = TTFont(io.BytesIO(Path(task["path"]).read_bytes()), fontNumber=task.get("index", 0))
+    font.flavor = None
+    original = font.getGlyphOrder()
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=task["gids"])
+    subsetter.subset(font)
+    # Like HarfBuzz, keep no empty slots after the last glyph retained.
+    retained = [original.index(name) for name in subsetter.glyphs_retained if name in original]
+    last = max([*retained, *task["gids"], 0])
+    order = font.getGlyphOrder()
+    if "glyf" in font and last + 1 < len(order):
+        glyf, hmtx = font["glyf"], font["hmtx"]
+        for name in order[last + 1 :]:
+            glyf.glyphs.pop(name, None)
+            hmtx.metrics.pop(name, None)
+        kept = order[: last + 1]
+        glyf.glyphOrder = kept
+        font.setGlyphOrder(kept)
+        font["maxp"].numGlyphs = len(kept)
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue(), {}
+
+
+def valid_font(data: bytes, meta: dict[str, Any]) -> bool:
+    """A cached font subset is good when fontTools reads it as a font with glyphs."""
+    from fontTools.ttLib import TTFont
+
+    if data[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        return False
+    font = TTFont(io.BytesIO(data), lazy=True)
+    return bool(font["maxp"].numGlyphs > 0)
