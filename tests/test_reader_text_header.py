@@ -104,11 +104,23 @@ def test_kicker_title_standfirst_byline_and_date() -> None:
     for draft in both(text):
         assert draft.title == "Depot drivers stop work over rosters"
         assert draft.subtitle == "Drivers say the new timetable leaves them too little rest between shifts"
+        assert draft.evidence["subtitle"].sure  # not caption-shaped: surely the standfirst
         assert draft.authors == ("Ana Ruiz",)
         assert draft.date == dt.date(2024, 4, 9)
         assert draft.publication is None  # a one-word section label is not the publication
         assert first_paragraph(draft) == LEAD
         assert "Transport" not in plain(draft.body_html)
+
+
+def test_a_standfirst_that_reads_like_a_photo_caption_is_kept_but_marked_for_review() -> None:
+    """Under a title, "Strikers march past the depot gates." may be the standfirst or the caption of
+    the page's photo: it is kept as the subtitle, and the import asks a person to check it."""
+    caption = "Drivers from the northern depot's night shift march past the gates with their banners."
+    text = f"Depot drivers stop work over rosters\n\n{caption}\n\n{BODY}"
+    for draft in both(text):
+        assert draft.subtitle == caption
+        assert draft.evidence["subtitle"].sure is False
+        assert first_paragraph(draft) == LEAD
 
 
 def test_masthead_tagline_and_motto_above_the_title() -> None:

@@ -111,6 +111,12 @@ def stop_pool(pool: concurrent.futures.ProcessPoolExecutor, *, abort: bool = Fal
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(max(0.0, deadline - time.monotonic()))
+    # The pool's manager thread closes its wake-up pipe as it ends; were it still ending when the
+    # interpreter exits, concurrent.futures' exit hook could write to that pipe as it closes (EBADF,
+    # printed as a traceback after "terminated"). Wait for it, within the same deadline.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if isinstance(manager, threading.Thread) and manager is not threading.current_thread():
+        manager.join(max(0.0, deadline - time.monotonic()))
 
 
 class Runner:

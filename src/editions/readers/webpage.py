@@ -11,7 +11,8 @@ standfirst becomes the subtitle. The shared :func:`~editions.readers.finish` ste
 the body and applies typography, as for every other format.
 
 Metadata comes from the page's markup and its visible byline, by :mod:`editions.readers.pagemeta`.
-A page that is binary data, or in which no article text can be found, raises :class:`~editions.errors.EditionsError` naming the file.
+A page that is binary data, or in which no article text can be found, raises
+:class:`~editions.errors.EditionsError` naming the file.
 
 Links are made absolute against the page's URL when it is known (else relative links are
 unwrapped: they would point nowhere once the article leaves its site). Images keep a relative

@@ -467,7 +467,11 @@ def _read_header_lines(
     if standfirst is None:
         standfirst = next((i for i in range(len(kinds[:body])) if kinds[i] == "standfirst"), None)
     if standfirst is not None:
-        found.put("subtitle", f.plain(units[standfirst].text), units[standfirst].no, True, "the standfirst")
+        text = f.plain(units[standfirst].text)
+        if present_tense_caption(text, found.lang):  # a standfirst, or the caption of the page's photo
+            found.put("subtitle", text, units[standfirst].no, False, "the standfirst, or a photo caption")
+        else:
+            found.put("subtitle", text, units[standfirst].no, True, "the standfirst")
     masthead: list[int] = []
     dates: list[tuple[int, dt.date, bool]] = []
     for index in range(min(body, len(units))):
