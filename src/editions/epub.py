@@ -47,7 +47,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .attribution import check_attribution
 from .errors import EditionsError
-from .html import Note, Section, default_output, environment, prepare_article
+from .html import Note, Section, default_output, environment, logo_file, prepare_article
 from .inputs import check_edition_outputs
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
@@ -256,7 +256,7 @@ class _Images:
             return None
         media_type, ext = IMAGE_TYPES[kind]
         base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "image"
-        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {"cover"}
+        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {"cover", "publisher-logo"}
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
@@ -302,6 +302,8 @@ class _Builder:
         articles = self._prepare_articles()
         fonts = _bundled_fonts(self.style) if self.embed_fonts else []
         cover_image, cover_alt = self._cover_image()
+        logo_path = logo_file(edition, self.style)
+        logo = _picture(logo_path, "publisher-logo", "publisher-logo", "logo image") if logo_path else None
 
         names = {
             "cover": "cover.xhtml",
@@ -328,6 +330,7 @@ class _Builder:
             "css_href": "../css/epub.css",
             "cover_src": "../" + cover_image.name,
             "cover_alt": cover_alt,
+            "logo": "../" + logo.name if logo else None,
             "identifier": self.identifier,
             "generator": f"editions {__version__}",
             "build_date": self.when.date(),
@@ -353,6 +356,7 @@ class _Builder:
         resources = [
             _Resource("css/epub.css", "text/css", css.encode("utf-8"), "css"),
             *font_resources,
+            *([logo] if logo else []),
             *self.images.by_digest.values(),
         ]
         book = self._book(articles, documents, resources, cover_image)
@@ -469,22 +473,7 @@ class _Builder:
         return _Resource("images/cover.png", "image/png", png, "cover-image"), cover_text(edition)
 
     def _own_cover(self, path: Path) -> _Resource:
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            data = path.read_bytes()
-            with Image.open(io.BytesIO(data)) as image:
-                kind = image.format
-                if kind not in ("JPEG", "PNG"):
-                    converted = io.BytesIO()
-                    image.convert("RGB").save(converted, "PNG")
-                    data, kind = converted.getvalue(), "PNG"
-        except FileNotFoundError:
-            raise EditionsError("cover image not found", path) from None
-        except (UnidentifiedImageError, OSError) as exc:
-            raise EditionsError(f"cannot read the cover image: {exc}", path) from None
-        media_type, ext = IMAGE_TYPES[kind]
-        return _Resource(f"images/cover.{ext}", media_type, data, "cover-image")
+        return _picture(path, "cover", "cover-image", "cover image")
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -558,7 +547,14 @@ class _Builder:
                 book.add_metadata(
                     None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"}
                 )
-        book.add_metadata("DC", "date", (edition.date or self.when.date()).isoformat())
+        book.add_metadata("DC", "date", (edition.issue_day or self.when.date()).isoformat())
+        if edition.series:  # an issue of a periodical: the series is its collection
+            book.add_metadata(None, "meta", edition.series, {"property": "belongs-to-collection", "id": "series"})
+            book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+            if edition.number is not None:
+                book.add_metadata(
+                    None, "meta", str(edition.number), {"refines": "#series", "property": "group-position"}
+                )
         if edition.publisher:
             book.add_metadata("DC", "publisher", edition.publisher)
         if edition.rights:
@@ -623,6 +619,26 @@ class _Builder:
         elif has_images:
             images = "; images have text alternatives"
         yield "schema:accessibilitySummary", _EN_SUMMARY.format(images=images)
+
+
+def _picture(path: Path, stem: str, uid: str, what: str) -> _Resource:
+    """An image file of the edition or style (its cover, its logo) as a JPEG or PNG of the book."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            if kind not in ("JPEG", "PNG"):
+                converted = io.BytesIO()
+                image.convert("RGBA" if "A" in image.getbands() else "RGB").save(converted, "PNG")
+                data, kind = converted.getvalue(), "PNG"
+    except FileNotFoundError:
+        raise EditionsError(f"{what} not found", path) from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise EditionsError(f"cannot read the {what}: {exc}", path) from None
+    media_type, ext = IMAGE_TYPES[kind]
+    return _Resource(f"images/{stem}.{ext}", media_type, data, uid)
 
 
 def _replace_source(source: Source, **changes: Any) -> Source:
