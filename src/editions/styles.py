@@ -93,7 +93,7 @@ _CHOICES = {
     "font_style": ("normal", "italic"),
     "transform": ("none", "uppercase", "lowercase", "capitalize"),
     "align": ("start", "left", "center", "right"),
-    "body_align": ("left", "justify"),
+    "body_align": ("start", "left", "justify"),
 }
 #: The custom property each setting sets (the default style's CSS reads these).
 _PROPERTIES = {
