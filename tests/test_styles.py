@@ -130,6 +130,7 @@ def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
         ('extends = "default"\ncolour = "red"\n', 2, "unknown setting 'colour'"),
         ('extends = "default"\n\n[colors]\ntext = "red; } body { display: none"\n', 4, "[colors] text: must be a colour"),
         ('[headings]\nweight = "heavy"\n', 2, "[headings] weight"),
+        ('[colors]\naccent = "redish"\n', 2, "[colors] accent: must be a colour such as \"#1a1a1a\" or \"navy\", not 'redish'"),
         ('[page]\npaper = "B9"\n', 2, "[page] paper: unknown paper size"),
         ('[page]\nfont_size = 40\n', 2, "[page] font_size: font size 40 pt out of range"),
         ('[page]\nmargins = "2cm; x"\n', 2, "[page] margins"),

@@ -417,7 +417,7 @@ def _css_value(kind: str, value: object, fail: Any) -> str:
     if kind == "color":
         if isinstance(value, str) and value in ("text", "muted", "accent", "rule"):
             return f"var(--{value})"
-        if not isinstance(value, str) or not _COLOR.fullmatch(value.strip()):
+        if not isinstance(value, str) or not _COLOR.fullmatch(value.strip()) or not _is_colour(value):
             raise fail(f'must be a colour such as "#1a1a1a" or "navy", not {value!r}')
         return value.strip()
     if kind == "weight":
@@ -439,6 +439,13 @@ def _css_value(kind: str, value: object, fail: Any) -> str:
             raise fail(f"must be true or false, not {value!r}")
         return "auto" if value else "manual"
     raise AssertionError(kind)
+
+
+def _is_colour(value: str) -> bool:
+    """Whether ``value`` is a CSS colour (tinycss2, the CSS parser WeasyPrint uses, decides)."""
+    import tinycss2.color3
+
+    return tinycss2.color3.parse_color(value.strip()) not in (None, "currentColor")
 
 
 def _margins(value: object, fail: Any) -> tuple[float, float, float, float]:
