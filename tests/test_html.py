@@ -254,15 +254,21 @@ def test_an_issue_without_volume_or_its_own_date() -> None:
     doc = lxml.html.document_fromstring(_issue(volume=None, issue_date=None))
     issue = doc.find_class("masthead-issue")[0].text_content().replace("\u00a0", " ")
     assert issue == "No. 22 · June 1, 2024"  # the edition's date
-    assert not lxml.html.document_fromstring(_issue(series=None, volume=None, number=None)).find_class("masthead")
+    assert not lxml.html.document_fromstring(_issue(series=None, volume=None, number=None)).find_class(
+        "masthead"
+    )
 
 
-def test_an_issues_default_file_names_carry_its_number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_issues_default_file_names_carry_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from editions.html import default_output
 
     monkeypatch.chdir(tmp_path)
     article = Article(title="Strike", body_html="<p>Text.</p>")
-    issue = build_edition([article], {"title": "Stop the War", "series": "Workers Weekly", "volume": 8, "number": 22})
+    issue = build_edition(
+        [article], {"title": "Stop the War", "series": "Workers Weekly", "volume": 8, "number": 22}
+    )
     assert default_output(issue, ".pdf") == Path("dist/workers-weekly-vol8-no22.pdf")
     assert make_html(issue) == Path("dist/workers-weekly-vol8-no22.html")
     assert default_output(issue.replace(volume=None), ".epub") == Path("dist/workers-weekly-no22.epub")

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_pdf import EPOCH, folio, outline, pdftotext, write_long_edition
 
 import editions
 from editions.cli import editions_main, make_pdf_main
 from editions.errors import EditionsError
 from editions.styles import describe_styles, load_style
+from test_pdf import EPOCH, folio, outline, pdftotext, write_long_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "articles"
@@ -100,7 +100,9 @@ def body_lines(path: Path, page: int) -> list[tuple[str, float]]:
         check=True,
     ).stdout
     lines = []
-    for match in re.finditer(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', out, re.S):
+    for match in re.finditer(
+        r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', out, re.S
+    ):
         words = re.findall(r">([^<]*)</word>", match.group(2))
         lines.append((" ".join(words), float(match.group(1))))
     return lines
@@ -128,16 +130,24 @@ def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
     ("toml", "line", "says"),
     [
         ('extends = "default"\ncolour = "red"\n', 2, "unknown setting 'colour'"),
-        ('extends = "default"\n\n[colors]\ntext = "red; } body { display: none"\n', 4, "[colors] text: must be a colour"),
+        (
+            'extends = "default"\n\n[colors]\ntext = "red; } body { display: none"\n',
+            4,
+            "[colors] text: must be a colour",
+        ),
         ('[headings]\nweight = "heavy"\n', 2, "[headings] weight"),
-        ('[colors]\naccent = "redish"\n', 2, "[colors] accent: must be a colour such as \"#1a1a1a\" or \"navy\", not 'redish'"),
+        (
+            '[colors]\naccent = "redish"\n',
+            2,
+            '[colors] accent: must be a colour such as "#1a1a1a" or "navy", not \'redish\'',
+        ),
         ('[page]\npaper = "B9"\n', 2, "[page] paper: unknown paper size"),
-        ('[page]\nfont_size = 40\n', 2, "[page] font_size: font size 40 pt out of range"),
+        ("[page]\nfont_size = 40\n", 2, "[page] font_size: font size 40 pt out of range"),
         ('[page]\nmargins = "2cm; x"\n', 2, "[page] margins"),
         ('[fonts]\nbody = "fonts/missing.ttf"\n', 2, "font 'fonts/missing.ttf' not found"),
         ('[fonts]\nbody = "../../edition.toml"\n', 2, "outside the style's folder"),
         ('logo = "logo.txt"\n', 1, "logo image 'logo.txt' cannot be used"),
-        ('[text]\nline_height = 9\n', 2, "[text] line_height"),
+        ("[text]\nline_height = 9\n", 2, "[text] line_height"),
         ('name = "x"\n[colors\n', 2, "broken style.toml"),
     ],
 )
@@ -268,8 +278,12 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         sample = editions.load_edition([SAMPLE])
         for paper in ("A5", "A4"):
-            out[paper] = editions.make_pdf(sample, root / f"{paper}.pdf", style="large-print", paper=paper).path
-        out["long"] = editions.make_pdf(editions.load_edition([long]), root / "long.pdf", style="large-print").path
+            out[paper] = editions.make_pdf(
+                sample, root / f"{paper}.pdf", style="large-print", paper=paper
+            ).path
+        out["long"] = editions.make_pdf(
+            editions.load_edition([long]), root / "long.pdf", style="large-print"
+        ).path
         out["default"] = editions.make_pdf(sample, root / "default.pdf").path
     return out
 
@@ -294,7 +308,9 @@ def test_large_print_is_ragged_right_without_hyphenation(large: dict[str, Path],
     pages = range(entries["U.S. Weapons Threaten a Wider War"], entries["Sources"])
     lines = [line for page in pages for line in body_lines(large[paper], page)]
     assert len(lines) > 60
-    assert not [text for text, _ in lines if re.search(r"\w[\u2010\u00ad]$", text)]  # no word hyphenated (a hyphen of the text may end a line)
+    assert not [
+        text for text, _ in lines if re.search(r"\w[\u2010\u00ad]$", text)
+    ]  # no word hyphenated (a hyphen of the text may end a line)
     edges = [round(x) for text, x in lines if len(text) > 25]
     # ragged: the right edges of full lines spread over more than two ems; justified text ends at one
     assert max(edges) - min(edges) > 30

@@ -479,7 +479,7 @@ def styles_parser() -> argparse.ArgumentParser:
     """The arguments of ``editions styles``."""
     parser = _Parser(
         prog="editions styles",
-        description="List the styles an edition can use (built-in, and its own), one line each with what it is for.",
+        description="List the styles an edition can use (built-in, and its own), each with what it is for.",
     )
     parser.add_argument(
         "paths",
@@ -505,11 +505,9 @@ def styles_main(argv: Sequence[str] | None = None) -> int:
         folder = given or Path("articles")
         if folder.is_file():
             folder = folder.parent
-        if not folder.is_dir():
-            if given is not None:
-                raise EditionsError("no such folder", given)
-            folder = None
-        rows = describe_styles(folder.resolve() if folder else None)
+        if not folder.is_dir() and given is not None:
+            raise EditionsError("no such folder", given)
+        rows = describe_styles(folder.resolve() if folder.is_dir() else None)
         width = max(len(name) for name, _, _ in rows)
         for name, where, description in rows:
             print(name if args.quiet else f"{name:<{width}}  {where:<8}  {description or '(no description)'}")

@@ -256,7 +256,10 @@ class _Images:
             return None
         media_type, ext = IMAGE_TYPES[kind]
         base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "image"
-        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {"cover", "publisher-logo"}
+        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {
+            "cover",
+            "publisher-logo",
+        }
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
@@ -549,7 +552,9 @@ class _Builder:
                 )
         book.add_metadata("DC", "date", (edition.issue_day or self.when.date()).isoformat())
         if edition.series:  # an issue of a periodical: the series is its collection
-            book.add_metadata(None, "meta", edition.series, {"property": "belongs-to-collection", "id": "series"})
+            book.add_metadata(
+                None, "meta", edition.series, {"property": "belongs-to-collection", "id": "series"}
+            )
             book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
             if edition.number is not None:
                 book.add_metadata(

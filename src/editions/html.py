@@ -262,12 +262,14 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env.filters["url_breaks"] = url_breaks
     env.globals["label"] = i18n.label
     env.globals["issue_line"] = issue_line
-    env.globals["issue_number"] = lambda edition, lang: i18n.issue_number(edition.volume, edition.number, lang)
+    env.globals["issue_number"] = lambda edition, lang: i18n.issue_number(
+        edition.volume, edition.number, lang
+    )
     return env
 
 
 def issue_line(edition: Edition, lang: str) -> str:
-    """A periodical's issue as its masthead says it: "Vol. 8, No. 22 · June 15, 2024" ("" without a series)."""
+    """An issue as its masthead says it: "Vol. 8, No. 22 · June 15, 2024" ("" without a series)."""
     if not edition.series:
         return ""
     return i18n.issue_line(edition.volume, edition.number, edition.issue_day, lang)

@@ -348,7 +348,10 @@ def print_options(
     own = style.settings if style is not None else None
     return (
         paper if paper is not None else settings.paper or (own and own.paper) or "A5",
-        next((v for v in (font_size, settings.font_size, own and own.font_size) if v is not None), None),
+        next(
+            (v for v in (font_size, settings.font_size, own.font_size if own else None) if v is not None),
+            None,
+        ),
         open_right if open_right is not None else bool(settings.open_right),
     )
 

@@ -179,7 +179,9 @@ class Style:
             properties.pop("--body-align", None)  # print only: screens and e-readers set ragged text
         if properties:
             block = ":root { " + " ".join(f"{k}: {v};" for k, v in properties.items()) + " }"
-            if medium == "screen" and any(k in properties for k in ("--text", "--muted", "--rule", "--accent")):
+            if medium == "screen" and any(
+                k in properties for k in ("--text", "--muted", "--rule", "--accent")
+            ):
                 lines.append(f"@media not all and (prefers-color-scheme: dark) {{ {block} }}")
             else:
                 lines.append(block)
@@ -251,7 +253,9 @@ def load_style(name: str | Path | None = None, edition_root: Path | None = None)
         else:
             break
     overrides = edition_root / "templates" if edition_root and (edition_root / "templates").is_dir() else None
-    settings = _merge_settings([_settings(m, f) for m, f in zip(reversed(metas), reversed(chain), strict=True)])
+    settings = _merge_settings(
+        [_settings(m, f) for m, f in zip(reversed(metas), reversed(chain), strict=True)]
+    )
     return Style(name=chain[0].name, folders=tuple(chain), overrides=overrides, settings=settings)
 
 
@@ -372,7 +376,9 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
         for key, value in meta.get(table, {}).items():
             line = _line(text, table, key)
 
-            def fail(message: str, key: str = key, line: int | None = line) -> EditionsError:
+            def fail(
+                message: str, table: str = table, key: str = key, line: int | None = line
+            ) -> EditionsError:
                 return EditionsError(f"[{table}] {key}: {message}", path, line)
 
             kind = keys[key]
@@ -453,7 +459,9 @@ def _margins(value: object, fail: Any) -> tuple[float, float, float, float]:
     parts = value.split() if isinstance(value, str) else []
     matches = [_LENGTH.fullmatch(p) for p in parts]
     if not 1 <= len(parts) <= 4 or not all(matches):
-        raise fail(f'must be 1 to 4 lengths such as "20mm 15mm 24mm 18mm" (top, outer, bottom, inner), not {value!r}')
+        raise fail(
+            f'must be 1 to 4 lengths such as "20mm 15mm 24mm 18mm" (top, outer, bottom, inner), not {value!r}'
+        )
     mm = [float(m.group(1)) * _UNIT_MM[m.group(2)] for m in matches if m]
     if any(not 3 <= v <= 80 for v in mm):
         raise fail("each margin must be between 3 and 80 mm")
