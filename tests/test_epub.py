@@ -888,5 +888,7 @@ def test_an_issue_belongs_to_its_series(books: dict[str, Path], epubcheck: dict[
     assert title_page.count('src="../images/publisher-logo.png"') == 1
     colophon = _text(books["periodical"], "EPUB/text/colophon.xhtml")
     assert 'src="../images/publisher-logo.png"' in colophon and "Arbeiterwoche</cite>, Jg." in colophon
+    cover = _text(books["periodical"], "EPUB/text/cover.xhtml")  # the drawn cover's alt text names the issue
+    assert 'alt="Arbeiterwoche, Jg.\u00a08, Nr.\u00a022 · 15. Juni 2024. Gegen den Krieg.' in cover
     seeds = _opf(books["seeds"])
     assert seeds.find(".//opf:meta[@property='belongs-to-collection']", ns) is None

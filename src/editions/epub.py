@@ -47,7 +47,7 @@ from markupsafe import Markup
 from . import __version__, i18n
 from .attribution import check_attribution
 from .errors import EditionsError
-from .html import Note, Section, default_output, environment, logo_file, prepare_article
+from .html import Note, Section, default_output, environment, issue_line, logo_file, prepare_article
 from .inputs import check_edition_outputs
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
@@ -1013,11 +1013,14 @@ def cover_look(style: Style) -> CoverLook:
 def cover_text(edition: Edition) -> str:
     """What the drawn cover says, as one line (the cover image's ``alt`` text)."""
     parts = [edition.title]
+    if edition.series:
+        parts.insert(0, ", ".join(p for p in (edition.series, issue_line(edition, edition.lang)) if p))
     if edition.subtitle:
         parts.append(edition.subtitle)
     if edition.editor:
         parts.append(f"{i18n.label('edited_by', edition.lang)} {edition.editor}")
-    imprint = ", ".join(p for p in (edition.publisher, i18n.format_date(edition.date, edition.lang)) if p)
+    date = i18n.format_date(edition.date, edition.lang) if not edition.series else ""
+    imprint = ", ".join(p for p in (edition.publisher, date) if p)
     if imprint:
         parts.append(imprint)
     return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -1157,9 +1160,9 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
         draw.rectangle((margin, heavy[0], width - margin, heavy[1]), fill=look.accent)
         draw.rectangle((margin, hair[0], width - margin, hair[1]), fill=look.accent)
 
-    # Imprint at the foot: publisher in spaced capitals, the date under it.
+    # Imprint at the foot: publisher in spaced capitals, the date under it (an issue's is in its masthead).
     bottom = foot - 120
-    date = i18n.format_date(edition.date, edition.lang) if edition.date else ""
+    date = i18n.format_date(edition.date, edition.lang) if edition.date and not edition.series else ""
     if date:
         date_font = font("italic", 58, date)
         bottom -= _line_height(date_font, 1.0)
@@ -1188,11 +1191,40 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
             else:
                 _draw_lines(draw, [line], pub_font, look.text, width, y, leading=1.0)
 
-    # The title block, laid out first, then placed.
+    # An issue's masthead under the head rules: the series, then "Vol. 8, No. 22 · June 15, 2024".
     top = head + 34 + 150
+    lang = edition.lang
+    if edition.series:
+        series = edition.series
+        s_size, s_lines = _fit(
+            series,
+            lambda s: font("bold", s, series),
+            (inner, 280),
+            sizes=range(120, 55, -4),
+            max_lines=2,
+            lang=lang,
+        )
+        y = _draw_lines(
+            draw, s_lines, font("bold", s_size, series), look.accent, width, head + 34 + 90, leading=1.1
+        )
+        issue = issue_line(edition, lang)
+        if issue:
+            i_size, i_lines = _fit(
+                issue,
+                lambda s: font("regular", s, issue),
+                (inner, 160),
+                sizes=range(56, 35, -4),
+                max_lines=2,
+                lang=lang,
+            )
+            y = _draw_lines(
+                draw, i_lines, font("regular", i_size, issue), look.muted, width, y + 24, leading=1.2
+            )
+        top = y + 130
+
+    # The title block, laid out first, then placed.
     room = bottom - 150 - top
     blocks: list[tuple[int, list[str], Any, str, float]] = []  # (space before, lines, font, colour, leading)
-    lang = edition.lang
     title_box = (inner, int(room * 0.62))
     size, lines = _fit(
         edition.title,
