@@ -219,10 +219,11 @@ def _issue(**fields: object) -> str:
 def test_an_issue_has_a_masthead_and_says_its_issue_in_the_colophon() -> None:
     doc = lxml.html.document_fromstring(_issue())
     assert "periodical" in doc.body.get("class").split()
-    masthead = doc.find_class("masthead")[0]
-    assert masthead.getparent().get("id") == "cover"
-    assert masthead.find_class("masthead-series")[0].text_content() == "Workers Weekly"
-    issue = masthead.find_class("masthead-issue")[0]
+    cover = doc.get_element_by_id("cover")
+    series, issue = cover.find_class("masthead-series")[0], cover.find_class("masthead-issue")[0]
+    assert series.getparent() is cover and issue.getparent() is cover  # the cover's first lines
+    assert series.text_content() == "Workers Weekly"
+    assert series.getnext() is issue and issue.getnext().get("class") == "edition-title"
     assert issue.text_content().replace("\u00a0", " ") == "Vol. 8, No. 22 · June 15, 2024"
     assert issue.find(".//time").get("datetime") == "2024-06-15"
     colophon = doc.get_element_by_id("colophon").find_class("colophon-issue")[0]
@@ -254,9 +255,8 @@ def test_an_issue_without_volume_or_its_own_date() -> None:
     doc = lxml.html.document_fromstring(_issue(volume=None, issue_date=None))
     issue = doc.find_class("masthead-issue")[0].text_content().replace("\u00a0", " ")
     assert issue == "No. 22 · June 1, 2024"  # the edition's date
-    assert not lxml.html.document_fromstring(_issue(series=None, volume=None, number=None)).find_class(
-        "masthead"
-    )
+    plain = lxml.html.document_fromstring(_issue(series=None, volume=None, number=None))
+    assert not plain.find_class("masthead-series") and not plain.find_class("masthead-issue")
 
 
 def test_an_issues_default_file_names_carry_its_number(

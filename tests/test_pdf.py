@@ -974,3 +974,9 @@ def test_an_issue_has_a_masthead_running_heads_and_a_numbered_file_name(
     for page in (1, entries["Colophon"]):  # the logo, drawn on the cover and in the colophon
         content = reader.pages[page - 1].get_contents().get_data()  # type: ignore[union-attr]
         assert re.search(rb"/\S+ Do\b", content)
+    # built in parts (as editions of 12 articles or more are), the running heads are the same
+    from editions import load_edition, make_pdf
+
+    parts = make_pdf(load_edition([folder]), tmp_path / "parts.pdf", parallel=True, jobs=1).path
+    assert pdftotext(parts, left).strip().splitlines()[0].strip().replace("\u00a0", " ") == head
+    assert pdftotext(parts, 1) == pdftotext(pdf, 1)
