@@ -122,7 +122,7 @@ def test_man_l_reads_the_page(tmp_path) -> None:
 
 
 def test_every_parser_is_in_the_editions_page() -> None:
-    assert set(PARSERS) == {"make-html", "make-pdf", "make-epub", "editions import"}
+    assert set(PARSERS) == {"make-html", "make-pdf", "make-epub", "editions import", "editions styles"}
     roff = man_page("editions")
-    for name in ("import", "html", "pdf", "epub", "completion", "man"):
+    for name in ("import", "styles", "html", "pdf", "epub", "completion", "man"):
         assert f"editions {name}" in roff

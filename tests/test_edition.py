@@ -146,3 +146,59 @@ def test_require_sources(tmp_path: Path) -> None:
         load_edition([path])
     assert info.value.message == "'require_sources' must be true or false, not 1"
     assert (Path(info.value.path), info.value.line) == (path, 3)
+
+
+def _png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (60, 20), (0, 0, 0)).save(path)
+
+
+def test_an_issue_of_a_periodical(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "first.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    _png(tmp_path / "logo.png")
+    (tmp_path / "edition.toml").write_text(
+        'title = "Stop the War"\ndate = 2024-06-01\nseries = "Workers Weekly"\nvolume = 8\nnumber = 22\n'
+        'issue_date = 2024-06-15\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    edition = load_edition([tmp_path])
+    assert (edition.series, edition.volume, edition.number) == ("Workers Weekly", 8, 22)
+    assert edition.issue_date == edition.issue_day == dt.date(2024, 6, 15)
+    assert edition.logo == (tmp_path / "logo.png").resolve()
+    assert "ignored" not in caplog.text  # these fields were once ignored with a warning
+    (tmp_path / "edition.toml").write_text(
+        'title = "T"\ndate = 2024-06-01\nseries = "Workers Weekly"\n', encoding="utf-8"
+    )
+    edition = load_edition([tmp_path])
+    assert edition.issue_date is None and edition.issue_day == dt.date(2024, 6, 1)  # the edition's date
+    assert (edition.volume, edition.number) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "line"),
+    [
+        ('series = "W"\nnumber = "22"', "'number' must be a whole number such as 8, not '22'", 3),
+        ('series = "W"\nvolume = 8.5', "'volume' must be a whole number", 3),
+        ('series = "W"\nnumber = -1', "'number' must be a whole number", 3),
+        ("number = 22", "'volume' and 'number' belong to a periodical: give its name as 'series' too", 2),
+        ("series = 5", "'series' must be text", None),
+        ('series = "W"\nissue_date = "June"', "date 'June' is not in the form YYYY-MM-DD", None),
+        ('logo = "missing.png"', "logo image 'missing.png' not found", 2),
+        ('logo = "notes.txt"', "logo image 'notes.txt' cannot be used", 2),
+        ('logo = "../outside.png"', "logo image '../outside.png' is outside the manifest's folder", 2),
+        ("logo = 3", "'logo' must be a file name", 2),
+    ],
+)
+def test_bad_issue_fields(tmp_path: Path, fields: str, message: str, line: int | None) -> None:
+    folder = tmp_path / "ed"
+    folder.mkdir()
+    (folder / "first.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not an image", encoding="utf-8")
+    _png(tmp_path / "outside.png")
+    path = folder / "edition.toml"
+    path.write_text(f'title = "T"\n{fields}\n', encoding="utf-8")
+    with pytest.raises(EditionsError) as info:
+        load_edition([path])
+    assert message in str(info.value)
+    assert (Path(info.value.path), info.value.line) == (path, line)

@@ -92,6 +92,19 @@ def _own_cover(folder: Path) -> Path:
     return folder
 
 
+def _periodical(folder: Path) -> Path:
+    """Issue 22 of volume 8 of a weekly, in German, with the publisher's logo (a GIF, packed as PNG)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COLLECTION / "greve-des-cheminots.md", folder / "greve.md")
+    Image.new("RGB", (120, 40), "#aa1122").save(folder / "logo.gif", "GIF")
+    (folder / "edition.toml").write_text(
+        'title = "Gegen den Krieg"\nlang = "de"\npublisher = "Beispielverlag"\ndate = 2024-06-01\n'
+        'series = "Arbeiterwoche"\nvolume = 8\nnumber = 22\nissue_date = 2024-06-15\nlogo = "logo.gif"\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
 def _russian(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(COLLECTION / "zabastovka.md", folder / "zabastovka.md")
@@ -143,6 +156,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "own-cover": ([_own_cover(root / "cover-src")], False),
             "hebrew": ([DATA / "shvita.md"], False),
             "russian": ([_russian(root / "russian-src")], False),
+            "periodical": ([_periodical(root / "periodical-src")], False),
             "unsourced": ([_unsourced(root / "unsourced-src")], False),
         }
         for name, (paths, fonts) in cases.items():
@@ -204,7 +218,10 @@ def _problems(report: dict) -> list[str]:
     ]
 
 
-ALL = ["seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew", "russian", "unsourced"]
+ALL = [
+    "seeds", "collection", "one-article", "thirty", "own-cover", "fonts", "hebrew", "russian", "unsourced",
+    "periodical",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -851,3 +868,27 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert make_epub_main([str(tmp_path / "missing.md")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "x.epub").exists()
+
+
+def test_an_issue_belongs_to_its_series(books: dict[str, Path], epubcheck: dict[str, dict]) -> None:
+    assert epubcheck["periodical"]["messages"] == []  # not even a usage note
+    opf = _opf(books["periodical"])
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    collection = opf.find(".//opf:meta[@property='belongs-to-collection']", ns)
+    assert collection is not None and collection.text == "Arbeiterwoche"
+    refines = {
+        m.get("property"): m.text for m in opf.findall(f".//opf:meta[@refines='#{collection.get('id')}']", ns)
+    }
+    assert refines == {"collection-type": "series", "group-position": "22"}
+    assert opf.findtext(".//dc:date", namespaces=ns) == "2024-06-15"  # the issue's date
+    assert opf.find(".//opf:item[@href='images/publisher-logo.png']", ns) is not None
+    title_page = _text(books["periodical"], "EPUB/text/titlepage.xhtml")
+    assert '<p class="masthead-series">Arbeiterwoche</p>' in title_page
+    assert "Jg.\u00a08, Nr.\u00a022 · 15. Juni 2024" in title_page
+    assert title_page.count('src="../images/publisher-logo.png"') == 1
+    colophon = _text(books["periodical"], "EPUB/text/colophon.xhtml")
+    assert 'src="../images/publisher-logo.png"' in colophon and "Arbeiterwoche</cite>, Jg." in colophon
+    cover = _text(books["periodical"], "EPUB/text/cover.xhtml")  # the drawn cover's alt text names the issue
+    assert 'alt="Arbeiterwoche, Jg.\u00a08, Nr.\u00a022 · 15. Juni 2024. Gegen den Krieg.' in cover
+    seeds = _opf(books["seeds"])
+    assert seeds.find(".//opf:meta[@property='belongs-to-collection']", ns) is None

@@ -198,3 +198,78 @@ def test_source_url_href_is_untouched(tmp_path: Path) -> None:
     href = LONG_URL.replace("&", "&amp;")
     assert out.count(f'<a class="url" href="{href}">') == 2  # source line and Sources page
     assert "<wbr>" in out
+
+
+def _issue(**fields: object) -> str:
+    import datetime as dt
+
+    article = Article(title="Strike", body_html="<p>Text.</p>", source=Source(publication="Paper"))
+    values: dict[str, object] = {
+        "title": "Stop the War",
+        "date": dt.date(2024, 6, 1),
+        "series": "Workers Weekly",
+        "volume": 8,
+        "number": 22,
+        "issue_date": dt.date(2024, 6, 15),
+        **fields,
+    }
+    return render_html(build_edition([article], values))
+
+
+def test_an_issue_has_a_masthead_and_says_its_issue_in_the_colophon() -> None:
+    doc = lxml.html.document_fromstring(_issue())
+    assert "periodical" in doc.body.get("class").split()
+    cover = doc.get_element_by_id("cover")
+    series, issue = cover.find_class("masthead-series")[0], cover.find_class("masthead-issue")[0]
+    assert series.getparent() is cover and issue.getparent() is cover  # the cover's first lines
+    assert series.text_content() == "Workers Weekly"
+    assert series.getnext() is issue and issue.getnext().get("class") == "edition-title"
+    assert issue.text_content().replace("\u00a0", " ") == "Vol. 8, No. 22 · June 15, 2024"
+    assert issue.find(".//time").get("datetime") == "2024-06-15"
+    colophon = doc.get_element_by_id("colophon").find_class("colophon-issue")[0]
+    assert colophon.text_content().replace("\u00a0", " ") == "Workers Weekly, Vol. 8, No. 22 · June 15, 2024"
+    assert not doc.find_class("edition-imprint")  # no publisher; the date is the masthead's
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Vol. 8, No. 22 · June 15, 2024"),
+        ("fr", "Vol. 8, n° 22 · 15 juin 2024"),
+        ("de", "Jg. 8, Nr. 22 · 15. Juni 2024"),
+        ("es", "Vol. 8, n.º 22 · 15 de junio de 2024"),
+        ("it", "Vol. 8, n. 22 · 15 giugno 2024"),
+        ("pt", "Vol. 8, n.º 22 · 15 de junho de 2024"),
+        ("ru", "Т. 8, № 22 · 15 июня 2024 г."),
+        ("uk", "Т. 8, № 22 · 15 червня 2024 р."),
+        ("el", "Τόμ. 8, Αρ. 22 · 15 Ιουνίου 2024"),
+    ],
+)
+def test_the_issue_line_is_in_the_editions_language(lang: str, line: str) -> None:
+    doc = lxml.html.document_fromstring(_issue(lang=lang))
+    text = doc.find_class("masthead-issue")[0].text_content()
+    assert re.sub("[\u00a0\u202f]", " ", text) == line  # Babel's no-break spaces
+
+
+def test_an_issue_without_volume_or_its_own_date() -> None:
+    doc = lxml.html.document_fromstring(_issue(volume=None, issue_date=None))
+    issue = doc.find_class("masthead-issue")[0].text_content().replace("\u00a0", " ")
+    assert issue == "No. 22 · June 1, 2024"  # the edition's date
+    plain = lxml.html.document_fromstring(_issue(series=None, volume=None, number=None))
+    assert not plain.find_class("masthead-series") and not plain.find_class("masthead-issue")
+
+
+def test_an_issues_default_file_names_carry_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from editions.html import default_output
+
+    monkeypatch.chdir(tmp_path)
+    article = Article(title="Strike", body_html="<p>Text.</p>")
+    issue = build_edition(
+        [article], {"title": "Stop the War", "series": "Workers Weekly", "volume": 8, "number": 22}
+    )
+    assert default_output(issue, ".pdf") == Path("dist/workers-weekly-vol8-no22.pdf")
+    assert make_html(issue) == Path("dist/workers-weekly-vol8-no22.html")
+    assert default_output(issue.replace(volume=None), ".epub") == Path("dist/workers-weekly-no22.epub")
+    assert default_output(issue.replace(number=None), ".epub") == Path("dist/stop-the-war.epub")

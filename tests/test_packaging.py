@@ -22,6 +22,7 @@ COMMANDS = {
     "make-pdf": cli.make_pdf_main,
     "make-epub": cli.make_epub_main,
     "editions import": cli.import_main,
+    "editions styles": cli.styles_main,
 }
 
 

@@ -933,3 +933,50 @@ def test_urls_break_only_after_slash_dot_query_amp_hyphen_at_a6(tmp_path: Path) 
             got += lines[i]
         assert got.startswith(url), (where, got)
         assert i > start  # it did break (A6 is narrower than the URL)
+
+
+# --- an issue of a periodical ------------------------------------------------------------------
+
+
+@needs_poppler
+def test_an_issue_has_a_masthead_running_heads_and_a_numbered_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    from editions.cli import make_pdf_main
+
+    sample = Path(__file__).resolve().parents[1] / "articles"
+    folder = tmp_path / "issue"
+    shutil.copytree(sample, folder)
+    Image.new("RGB", (300, 100), (170, 20, 30)).save(folder / "logo.png")
+    manifest = folder / "edition.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        + 'series = "Workers Weekly"\nvolume = 8\nnumber = 22\nissue_date = 2024-06-15\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert make_pdf_main([str(folder), "-q"]) == 0
+    pdf = tmp_path / "dist" / "workers-weekly-vol8-no22.pdf"
+    assert pdf.is_file()
+    cover = [line.strip() for line in pdftotext(pdf, 1).replace("\u00a0", " ").splitlines() if line.strip()]
+    assert cover[:3] == ["Workers Weekly", "Vol. 8, No. 22 · June 15, 2024", "No to the Wider War"]
+    reader = PdfReader(pdf)
+    entries = {title: page for _, title, page in outline(reader)}
+    first = entries["U.S. Weapons Threaten a Wider War"]
+    left = first + 1  # a left-hand page: the series and the issue, not the edition's title
+    head = pdftotext(pdf, left).strip().splitlines()[0].strip().replace("\u00a0", " ")
+    assert head == "Workers Weekly · Vol. 8, No. 22"
+    colophon = pdftotext(pdf, entries["Colophon"]).replace("\u00a0", " ")
+    assert "Workers Weekly, Vol. 8, No. 22 · June 15, 2024" in colophon
+    for page in (1, entries["Colophon"]):  # the logo, drawn on the cover and in the colophon
+        content = reader.pages[page - 1].get_contents().get_data()  # type: ignore[union-attr]
+        assert re.search(rb"/\S+ Do\b", content)
+    # built in parts (as editions of 12 articles or more are), the running heads are the same
+    from editions import load_edition, make_pdf
+
+    parts = make_pdf(load_edition([folder]), tmp_path / "parts.pdf", parallel=True, jobs=1).path
+    assert pdftotext(parts, left).strip().splitlines()[0].strip().replace("\u00a0", " ") == head
+    assert pdftotext(parts, 1) == pdftotext(pdf, 1)

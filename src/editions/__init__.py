@@ -26,7 +26,7 @@ from .html import make_html, render_html
 from .impose import ImposeResult, impose  # eager: the function must win over the submodule's name
 from .model import Article, Edition, Evidence, PdfSettings, Source
 from .readers import read_article
-from .styles import Style, available_styles, load_style
+from .styles import Style, available_styles, describe_styles, load_style
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ __all__ = [
     "__version__",
     "available_styles",
     "build_edition",
+    "describe_styles",
     "import_articles",
     "impose",
     "load_edition",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import textio
-from .cliargs import import_parser, make_epub_parser, make_html_parser, make_pdf_parser
+from .cliargs import import_parser, make_epub_parser, make_html_parser, make_pdf_parser, styles_parser
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
@@ -310,6 +310,29 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser.prog, args, action)
 
 
+def styles_main(argv: Sequence[str] | None = None) -> int:
+    """``editions styles [PATH]``: list the styles, one line each: name, where it is, what it is for."""
+    parser = styles_parser()
+    args = parser.parse_args(argv)
+
+    def action() -> list[Path]:
+        from .styles import describe_styles
+
+        given = Path(args.paths) if args.paths else None
+        folder = given or Path("articles")
+        if folder.is_file():
+            folder = folder.parent
+        if not folder.is_dir() and given is not None:
+            raise EditionsError("no such folder", given)
+        rows = describe_styles(folder.resolve() if folder.is_dir() else None)
+        width = max(len(name) for name, _, _ in rows)
+        for name, where, description in rows:
+            print(name if args.quiet else f"{name:<{width}}  {where:<8}  {description or '(no description)'}")
+        return []
+
+    return _run(parser.prog, args, action)
+
+
 def completion_main(argv: Sequence[str] | None = None) -> int:
     """``editions completion SHELL``: print the shell completion script (see :mod:`editions.clidoc`)."""
     from .clidoc import completion_main
@@ -326,6 +349,7 @@ def man_main(argv: Sequence[str] | None = None) -> int:
 
 SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "import": import_main,
+    "styles": styles_main,
     "html": make_html_main,
     "pdf": make_pdf_main,
     "epub": make_epub_main,
@@ -338,8 +362,9 @@ def editions_main(argv: Sequence[str] | None = None) -> int:
     """``editions COMMAND ...``: ``import``; ``html``, ``pdf`` and ``epub`` are the make-* commands."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print("usage: editions {import,html,pdf,epub,completion,man} ...\n")
+        print("usage: editions {import,styles,html,pdf,epub,completion,man} ...\n")
         print("  import   write articles (files, folders, URLs) as Markdown with front matter for review")
+        print("  styles   list the styles (built-in and the edition's own) and what each is for")
         print("  html     the same as make-html")
         print("  pdf      the same as make-pdf")
         print("  epub     the same as make-epub")

@@ -185,10 +185,29 @@ def import_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def styles_parser() -> argparse.ArgumentParser:
+    """The arguments of ``editions styles``."""
+    parser = Parser(
+        prog="editions styles",
+        description="List the styles an edition can use (built-in, and its own), each with what it is for.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="?",
+        metavar="PATH",
+        help="the edition's folder or edition.toml, whose styles/ folder is listed too (default: ./articles)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the names")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    return parser
+
+
 #: Each command's argument parser, by the name the user types (for completion and manual pages).
 PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "make-html": make_html_parser,
     "make-pdf": make_pdf_parser,
     "make-epub": make_epub_parser,
     "editions import": import_parser,
+    "editions styles": styles_parser,
 }

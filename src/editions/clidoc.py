@@ -25,6 +25,7 @@ _FOLDER_VALUES = {"cache_dir"}
 
 _SUBCOMMAND_HELP = {
     "import": "write articles (files, folders, URLs) as Markdown with front matter for review",
+    "styles": "list the styles (built-in and the edition's own) and what each is for",
     "html": "the same as make-html",
     "pdf": "the same as make-pdf",
     "epub": "the same as make-epub",
@@ -70,6 +71,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
         builders = {
             "import": PARSERS["editions import"],
+            "styles": PARSERS["editions styles"],
             "html": PARSERS["make-html"],
             "pdf": PARSERS["make-pdf"],
             "epub": PARSERS["make-epub"],

@@ -6,7 +6,8 @@ each with a slug that is unique within the edition.
 
 ``edition.toml`` fields: ``title, subtitle, editor, publisher, date, lang, articles`` (an ordered
 list of files relative to the manifest; default: every article in the folder sorted by name),
-``rights, colophon, contact, style, cover, identifier, description``, ``require_sources`` (true:
+``rights, colophon, contact, style, cover, logo, identifier, description``, a periodical's
+``series, volume, number, issue_date``, ``require_sources`` (true:
 stop with an error, rather than warn, when an article has no source recorded) and the ``[pdf]``
 table. The title and the text fields printed as prose (:data:`TYPESET_FIELDS`) get the
 typography of the edition's language.
@@ -39,11 +40,14 @@ DEFAULT_FOLDER = Path("articles")
 
 MANIFEST_TEXT_FIELDS = (
     "title", "subtitle", "editor", "publisher", "rights", "colophon", "contact", "style", "identifier",
-    "description",
+    "description", "series",
 )  # fmt: skip
-MANIFEST_FIELDS = {*MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "pdf", "require_sources"}
+MANIFEST_FIELDS = {
+    *MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "logo", "pdf", "require_sources",
+    "volume", "number", "issue_date",
+}  # fmt: skip
 #: The fields printed as text, set with the edition language's typography (curly quotes, dashes …).
-TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description")
+TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description", "series")
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
 PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
 
@@ -170,6 +174,11 @@ def build_edition(
         slug=slugify(title, max_length=60, word_boundary=True) or "edition",
         pdf=fields.get("pdf") or PdfSettings(),
         require_sources=bool(fields.get("require_sources", False)),
+        series=fields.get("series"),
+        volume=fields.get("volume"),
+        number=fields.get("number"),
+        issue_date=fields.get("issue_date"),
+        logo=fields.get("logo"),
     )
 
 
@@ -217,10 +226,27 @@ def read_manifest(path: Path) -> dict[str, Any]:
         fields["lang"] = normalise_lang(data["lang"], path)
     if "date" in data:
         fields["date"] = parse_date_value(data["date"], path)
-    if "cover" in data:
-        if not isinstance(data["cover"], str):
-            raise EditionsError("'cover' must be a file name", path)
-        fields["cover"] = _cover(path, data["cover"])
+    if "issue_date" in data:
+        fields["issue_date"] = parse_date_value(data["issue_date"], path)
+    for key in ("volume", "number"):
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
+                raise EditionsError(
+                    f"'{key}' must be a whole number such as 8, not {value!r}", path, _line_of_key(path, key)
+                )
+            fields[key] = value
+    if ("volume" in fields or "number" in fields) and not fields.get("series"):
+        raise EditionsError(
+            "'volume' and 'number' belong to a periodical: give its name as 'series' too",
+            path,
+            _line_of_key(path, "volume") or _line_of_key(path, "number"),
+        )
+    for key in ("cover", "logo"):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise EditionsError(f"'{key}' must be a file name", path, _line_of_key(path, key))
+            fields[key] = _image(path, data[key], key)
     if "pdf" in data:
         fields["pdf"] = _pdf_settings(data["pdf"], path)
     if "require_sources" in data:
@@ -366,22 +392,23 @@ def _inside(candidate: Path, folder: Path) -> bool:
         return False
 
 
-def _cover(path: Path, name: str) -> Path:
-    """The manifest's cover image: a file in the manifest's folder, checked to be a usable image."""
+def _image(path: Path, name: str, key: str = "cover") -> Path:
+    """The manifest's cover or logo image: a file in the manifest's folder, checked to be a usable image."""
     from .resources import ImageRefused, check_image
     from .textio import read_bytes
 
-    line = _line_of(path, name)
-    cover = path.parent / name
-    if not cover.is_file():
-        raise EditionsError(f"cover image '{name}' not found", path, line)
-    if not _inside(cover, path.parent):
-        raise EditionsError(f"cover image '{name}' is outside the manifest's folder", path, line)
+    what = f"{key} image"
+    line = _line_of_key(path, key) or _line_of(path, name)
+    image = path.parent / name
+    if not image.is_file():
+        raise EditionsError(f"{what} '{name}' not found", path, line)
+    if not _inside(image, path.parent):
+        raise EditionsError(f"{what} '{name}' is outside the manifest's folder", path, line)
     try:
-        check_image(read_bytes(cover))
+        check_image(read_bytes(image))
     except ImageRefused as exc:
-        raise EditionsError(f"cover image '{name}' cannot be used: {exc}", path, line) from None
-    return cover.resolve()
+        raise EditionsError(f"{what} '{name}' cannot be used: {exc}", path, line) from None
+    return image.resolve()
 
 
 def _lines_of(path: Path, needle: str) -> list[int]:

@@ -47,7 +47,7 @@ from markupsafe import Markup
 from . import i18n
 from .attribution import check_attribution
 from .errors import EditionsError
-from .html import Note, Section, default_output, environment, prepare_article
+from .html import Note, Section, default_output, environment, issue_line, logo_file, prepare_article
 from .inputs import check_edition_outputs
 from .model import Article, Edition, Source
 from .resources import ResourceLoader, ResourcePolicy
@@ -257,7 +257,10 @@ class _Images:
             return None
         media_type, ext = IMAGE_TYPES[kind]
         base = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "image"
-        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {"cover"}
+        taken = {r.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for r in self.by_digest.values()} | {
+            "cover",
+            "publisher-logo",
+        }
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
@@ -303,6 +306,8 @@ class _Builder:
         articles = self._prepare_articles()
         fonts = _bundled_fonts(self.style) if self.embed_fonts else []
         cover_image, cover_alt = self._cover_image()
+        logo_path = logo_file(edition, self.style)
+        logo = _picture(logo_path, "publisher-logo", "publisher-logo", "logo image") if logo_path else None
 
         names = {
             "cover": "cover.xhtml",
@@ -329,6 +334,7 @@ class _Builder:
             "css_href": "../css/epub.css",
             "cover_src": "../" + cover_image.name,
             "cover_alt": cover_alt,
+            "logo": "../" + logo.name if logo else None,
             "identifier": self.identifier,
             "generator": f"editions {__version__}",
             "build_date": self.when.date(),
@@ -354,6 +360,7 @@ class _Builder:
         resources = [
             _Resource("css/epub.css", "text/css", css.encode("utf-8"), "css"),
             *font_resources,
+            *([logo] if logo else []),
             *self.images.by_digest.values(),
         ]
         book = self._book(articles, documents, resources, cover_image)
@@ -470,22 +477,7 @@ class _Builder:
         return _Resource("images/cover.png", "image/png", png, "cover-image"), cover_text(edition)
 
     def _own_cover(self, path: Path) -> _Resource:
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            data = path.read_bytes()
-            with Image.open(io.BytesIO(data)) as image:
-                kind = image.format
-                if kind not in ("JPEG", "PNG"):
-                    converted = io.BytesIO()
-                    image.convert("RGB").save(converted, "PNG")
-                    data, kind = converted.getvalue(), "PNG"
-        except FileNotFoundError:
-            raise EditionsError("cover image not found", path) from None
-        except (UnidentifiedImageError, OSError) as exc:
-            raise EditionsError(f"cannot read the cover image: {exc}", path) from None
-        media_type, ext = IMAGE_TYPES[kind]
-        return _Resource(f"images/cover.{ext}", media_type, data, "cover-image")
+        return _picture(path, "cover", "cover-image", "cover image")
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -559,7 +551,16 @@ class _Builder:
                 book.add_metadata(
                     None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"}
                 )
-        book.add_metadata("DC", "date", (edition.date or self.when.date()).isoformat())
+        book.add_metadata("DC", "date", (edition.issue_day or self.when.date()).isoformat())
+        if edition.series:  # an issue of a periodical: the series is its collection
+            book.add_metadata(
+                None, "meta", edition.series, {"property": "belongs-to-collection", "id": "series"}
+            )
+            book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+            if edition.number is not None:
+                book.add_metadata(
+                    None, "meta", str(edition.number), {"refines": "#series", "property": "group-position"}
+                )
         if edition.publisher:
             book.add_metadata("DC", "publisher", edition.publisher)
         if edition.rights:
@@ -624,6 +625,26 @@ class _Builder:
         elif has_images:
             images = "; images have text alternatives"
         yield "schema:accessibilitySummary", _EN_SUMMARY.format(images=images)
+
+
+def _picture(path: Path, stem: str, uid: str, what: str) -> _Resource:
+    """An image file of the edition or style (its cover, its logo) as a JPEG or PNG of the book."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            if kind not in ("JPEG", "PNG"):
+                converted = io.BytesIO()
+                image.convert("RGBA" if "A" in image.getbands() else "RGB").save(converted, "PNG")
+                data, kind = converted.getvalue(), "PNG"
+    except FileNotFoundError:
+        raise EditionsError(f"{what} not found", path) from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise EditionsError(f"cannot read the {what}: {exc}", path) from None
+    media_type, ext = IMAGE_TYPES[kind]
+    return _Resource(f"images/{stem}.{ext}", media_type, data, uid)
 
 
 def _replace_source(source: Source, **changes: Any) -> Source:
@@ -993,11 +1014,14 @@ def cover_look(style: Style) -> CoverLook:
 def cover_text(edition: Edition) -> str:
     """What the drawn cover says, as one line (the cover image's ``alt`` text)."""
     parts = [edition.title]
+    if edition.series:
+        parts.insert(0, ", ".join(p for p in (edition.series, issue_line(edition, edition.lang)) if p))
     if edition.subtitle:
         parts.append(edition.subtitle)
     if edition.editor:
         parts.append(f"{i18n.label('edited_by', edition.lang)} {edition.editor}")
-    imprint = ", ".join(p for p in (edition.publisher, i18n.format_date(edition.date, edition.lang)) if p)
+    date = i18n.format_date(edition.date, edition.lang) if not edition.series else ""
+    imprint = ", ".join(p for p in (edition.publisher, date) if p)
     if imprint:
         parts.append(imprint)
     return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -1137,9 +1161,9 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
         draw.rectangle((margin, heavy[0], width - margin, heavy[1]), fill=look.accent)
         draw.rectangle((margin, hair[0], width - margin, hair[1]), fill=look.accent)
 
-    # Imprint at the foot: publisher in spaced capitals, the date under it.
+    # Imprint at the foot: publisher in spaced capitals, the date under it (an issue's is in its masthead).
     bottom = foot - 120
-    date = i18n.format_date(edition.date, edition.lang) if edition.date else ""
+    date = i18n.format_date(edition.date, edition.lang) if edition.date and not edition.series else ""
     if date:
         date_font = font("italic", 58, date)
         bottom -= _line_height(date_font, 1.0)
@@ -1168,11 +1192,40 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
             else:
                 _draw_lines(draw, [line], pub_font, look.text, width, y, leading=1.0)
 
-    # The title block, laid out first, then placed.
+    # An issue's masthead under the head rules: the series, then "Vol. 8, No. 22 · June 15, 2024".
     top = head + 34 + 150
+    lang = edition.lang
+    if edition.series:
+        series = edition.series
+        s_size, s_lines = _fit(
+            series,
+            lambda s: font("bold", s, series),
+            (inner, 280),
+            sizes=range(120, 55, -4),
+            max_lines=2,
+            lang=lang,
+        )
+        y = _draw_lines(
+            draw, s_lines, font("bold", s_size, series), look.accent, width, head + 34 + 90, leading=1.1
+        )
+        issue = issue_line(edition, lang)
+        if issue:
+            i_size, i_lines = _fit(
+                issue,
+                lambda s: font("regular", s, issue),
+                (inner, 160),
+                sizes=range(56, 35, -4),
+                max_lines=2,
+                lang=lang,
+            )
+            y = _draw_lines(
+                draw, i_lines, font("regular", i_size, issue), look.muted, width, y + 24, leading=1.2
+            )
+        top = y + 130
+
+    # The title block, laid out first, then placed.
     room = bottom - 150 - top
     blocks: list[tuple[int, list[str], Any, str, float]] = []  # (space before, lines, font, colour, leading)
-    lang = edition.lang
     title_box = (inner, int(room * 0.62))
     size, lines = _fit(
         edition.title,

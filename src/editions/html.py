@@ -262,7 +262,37 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env.filters["stop"] = full_stop
     env.filters["url_breaks"] = url_breaks
     env.globals["label"] = i18n.label
+    env.globals["issue_line"] = issue_line
+    env.globals["issue_number"] = lambda edition, lang: i18n.issue_number(
+        edition.volume, edition.number, lang
+    )
     return env
+
+
+def issue_line(edition: Edition, lang: str) -> str:
+    """An issue as its masthead says it: "Vol. 8, No. 22 · June 15, 2024" ("" without a series)."""
+    if not edition.series:
+        return ""
+    return i18n.issue_line(edition.volume, edition.number, edition.issue_day, lang)
+
+
+def logo_file(edition: Edition, style: Style) -> Path | None:
+    """The publisher's logo: the edition's ``logo``, else the style's (``None`` without either)."""
+    return edition.logo or style.settings.logo
+
+
+def logo_data_uri(edition: Edition, style: Style) -> str | None:
+    """The logo (see :func:`logo_file`) as a checked ``data:`` URI, for the HTML and print documents."""
+    from .resources import ImageRefused, check_image
+    from .textio import read_bytes
+
+    path = logo_file(edition, style)
+    if path is None:
+        return None
+    try:
+        return check_image(read_bytes(path)).data_uri
+    except ImageRefused as exc:
+        raise EditionsError(f"logo image cannot be used: {exc}", path) from None
 
 
 def environment(style: Style) -> jinja2.Environment:
@@ -315,6 +345,7 @@ def render_html(
         "generator": f"editions {__version__}",
         "build_date": build_date(),
         "style_name": resolved.name,
+        "logo": logo_data_uri(edition, resolved),
     }
     context.update(extra or {})
     try:
@@ -328,7 +359,15 @@ def render_html(
 
 
 def default_output(edition: Edition, suffix: str) -> Path:
-    """``dist/<edition-slug><suffix>``."""
+    """``dist/<edition-slug><suffix>``; for an issue of a periodical with a ``number``,
+    ``dist/<series-slug>-vol<volume>-no<number><suffix>`` (``-vol…`` only with a volume), so that
+    each issue gets a file of its own, in order."""
+    if edition.series and edition.number is not None:
+        from slugify import slugify
+
+        series = slugify(edition.series, max_length=60, word_boundary=True) or edition.slug
+        volume = f"-vol{edition.volume}" if edition.volume is not None else ""
+        return DEFAULT_OUT_DIR / f"{series}{volume}-no{edition.number}{suffix}"
     return DEFAULT_OUT_DIR / f"{edition.slug}{suffix}"
 
 

@@ -35,6 +35,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Scan to open the original",
         "source_not_recorded": "Source not recorded",
         "translated_by": "Translated by",
+        "volume_abbr": "Vol.",
+        "number_abbr": "No.",
     },
     "fr": {
         "and": "et",
@@ -56,6 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Scanner pour ouvrir l’original",
         "source_not_recorded": "Source non indiquée",
         "translated_by": "Traduit par",
+        "volume_abbr": "Vol.",
+        "number_abbr": "n°",
     },
     "de": {
         "and": "und",
@@ -77,6 +81,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Scannen, um das Original zu öffnen",
         "source_not_recorded": "Quelle nicht angegeben",
         "translated_by": "Übersetzt von",
+        "volume_abbr": "Jg.",
+        "number_abbr": "Nr.",
     },
     "es": {
         "and": "y",
@@ -98,6 +104,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Escanee para abrir el original",
         "source_not_recorded": "Fuente no indicada",
         "translated_by": "Traducido por",
+        "volume_abbr": "Vol.",
+        "number_abbr": "n.º",
     },
     "ru": {
         "and": "и",
@@ -119,6 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Отсканируйте, чтобы открыть оригинал",
         "source_not_recorded": "Источник не указан",
         "translated_by": "Перевод:",
+        "volume_abbr": "Т.",
+        "number_abbr": "№",
     },
     "uk": {
         "and": "і",
@@ -140,6 +150,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Скануйте, щоб відкрити оригінал",
         "source_not_recorded": "Джерело не вказано",
         "translated_by": "Переклад:",
+        "volume_abbr": "Т.",
+        "number_abbr": "№",
     },
     "it": {
         "and": "e",
@@ -161,6 +173,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Scansiona per aprire l’originale",
         "source_not_recorded": "Fonte non indicata",
         "translated_by": "Tradotto da",
+        "volume_abbr": "Vol.",
+        "number_abbr": "n.",
     },
     "pt": {
         "and": "e",
@@ -182,6 +196,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Digitalize para abrir o original",
         "source_not_recorded": "Fonte não indicada",
         "translated_by": "Traduzido por",
+        "volume_abbr": "Vol.",
+        "number_abbr": "n.º",
     },
     "el": {
         "and": "και",
@@ -203,6 +219,8 @@ LABELS: dict[str, dict[str, str]] = {
         "scan_to_open": "Σαρώστε για να ανοίξετε το πρωτότυπο",
         "source_not_recorded": "Η πηγή δεν αναφέρεται",
         "translated_by": "Μετάφραση:",
+        "volume_abbr": "Τόμ.",
+        "number_abbr": "Αρ.",
     },
 }
 
@@ -233,6 +251,25 @@ def format_date(date: dt.date | None, lang: str) -> str:
     if date is None:
         return ""
     return _babel_format_date(date, "long", locale=_locale(lang))
+
+
+def issue_number(volume: int | None, number: int | None, lang: str) -> str:
+    """A periodical's volume and number as ``lang`` abbreviates them ("Vol. 8, No. 22", "Jg. 8, Nr. 22").
+
+    Either may be ``None`` (then it is left out); the abbreviation and its number are joined by a
+    no-break space. Returns ``""`` when both are ``None``.
+    """
+    parts = [
+        f"{label(key, lang)}\u00a0{value}"
+        for key, value in (("volume_abbr", volume), ("number_abbr", number))
+        if value is not None
+    ]
+    return ", ".join(parts)
+
+
+def issue_line(volume: int | None, number: int | None, date: dt.date | None, lang: str) -> str:
+    """The masthead's issue line: "Vol. 8, No. 22 · June 15, 2024" (the parts that are known)."""
+    return " · ".join(part for part in (issue_number(volume, number, lang), format_date(date, lang)) if part)
 
 
 def join_names(names: tuple[str, ...] | list[str], lang: str) -> str:

@@ -134,6 +134,13 @@ class Edition:
     ``require_sources`` makes the builds stop with an error, rather than warn, when an article
     has no source recorded (see :func:`editions.attribution.check_attribution`).
     ``manifests`` are the ``edition.toml`` files read (no build may write over them).
+
+    A periodical's issue: ``series`` (the periodical's name), ``volume`` and ``number`` (whole
+    numbers), and ``issue_date`` (the issue's date; :attr:`issue_day` falls back to ``date``).
+    With a ``series``, the outputs carry a masthead ("Vol. 8, No. 22 · June 15, 2024"), running
+    heads name the issue, default file names end with the number and the EPUB belongs to the
+    series as a collection. ``logo`` is the publisher's logo (an image file), shown on the
+    cover, masthead and colophon.
     """
 
     title: str
@@ -155,10 +162,20 @@ class Edition:
     pdf: PdfSettings = PdfSettings()
     require_sources: bool = False
     manifests: tuple[Path, ...] = ()
+    series: str | None = None
+    volume: int | None = None
+    number: int | None = None
+    issue_date: dt.date | None = None
+    logo: Path | None = None
 
     def replace(self, **changes: Any) -> Edition:
         """Return a copy with some fields changed (each keyword names a field and gives its value)."""
         return dataclasses.replace(self, **changes)
+
+    @property
+    def issue_day(self) -> dt.date | None:
+        """The issue's date: ``issue_date``, else the edition's ``date``."""
+        return self.issue_date or self.date
 
     @property
     def promos(self) -> tuple[str, ...]:

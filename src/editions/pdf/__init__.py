@@ -181,8 +181,8 @@ def make_pdf(
     sources are required, a rendering that fails, or an output that cannot be written.
     """
     report = Reporter(progress)
-    paper, font_size, open_right = print_options(edition, paper, font_size, open_right)
     resolved = resolve_style(edition, style)
+    paper, font_size, open_right = print_options(edition, paper, font_size, open_right, resolved)
     target = Path(out) if out else default_output(edition, ".pdf")
     if target.exists() and target.is_dir():
         raise EditionsError("is a folder; give a file name for the PDF", target)

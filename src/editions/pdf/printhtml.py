@@ -82,6 +82,7 @@ def style_css(style: Style, medium: str = "print") -> str:
             if css_file.is_file():
                 text = css_file.read_text(encoding="utf-8")
                 parts.append(f"/* {folder.name}/css/{name} */\n" + _absolute_urls(text, css_file, style))
+    parts.append(style.settings_css(medium))  # style.toml's settings (see editions.styles)
     return "\n".join(parts)
 
 
@@ -120,13 +121,22 @@ def base_url(edition: Edition) -> str | None:
 
 
 def print_options(
-    edition: Edition, paper: str | PaperSize | None, font_size: float | None, open_right: bool | None
+    edition: Edition,
+    paper: str | PaperSize | None,
+    font_size: float | None,
+    open_right: bool | None,
+    style: Style | None = None,
 ) -> tuple[str | PaperSize, float | None, bool]:
-    """The paper, body size and open-right choice: the caller's, else the edition's, else the defaults."""
+    """The paper, body size and open-right choice: the caller's, else the edition's, else the
+    style's (its style.toml's ``[page]``), else the defaults."""
     settings = edition.pdf
+    own = style.settings if style is not None else None
     return (
-        paper if paper is not None else settings.paper or "A5",
-        font_size if font_size is not None else settings.font_size,
+        paper if paper is not None else settings.paper or (own and own.paper) or "A5",
+        next(
+            (v for v in (font_size, settings.font_size, own.font_size if own else None) if v is not None),
+            None,
+        ),
         open_right if open_right is not None else bool(settings.open_right),
     )
 
@@ -146,8 +156,8 @@ def render_print_html(
     ``paper``, ``font_size`` and ``open_right`` left as ``None`` come from the edition's ``[pdf]``
     settings, else the defaults (A5, the paper's body size, no).
     """
-    paper, font_size, open_right = print_options(edition, paper, font_size, open_right)
     resolved = resolve_style(edition, style)
+    paper, font_size, open_right = print_options(edition, paper, font_size, open_right, resolved)
     geometry = page_geometry(paper, font_size)
     css = "\n".join(
         [

@@ -1,0 +1,360 @@
+"""Styles: the built-in ones, an edition's own, and style.toml's settings, read back from real outputs.
+
+The large-print style is built from the sample edition (``articles/``) and a 20-article edition
+at A5 and A4 and measured in the PDFs (font sizes from pypdf, line ends and edges from poppler,
+fill colours from the content streams); a style of one's own, extending the default by
+``style.toml`` alone, is built into a PDF and an HTML page.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import editions
+from editions.cli import editions_main, make_pdf_main
+from editions.errors import EditionsError
+from editions.styles import describe_styles, load_style
+from test_pdf import EPOCH, folio, outline, pdftotext, write_long_edition
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "articles"
+FONTS = ROOT / "styles" / "default" / "fonts"
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def _png(path: Path, size: tuple[int, int] = (300, 90)) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", size, (170, 20, 30)).save(path)
+    return path
+
+
+def _own_style(edition: Path, toml: str, name: str = "ours") -> Path:
+    folder = edition / "styles" / name
+    (folder / "fonts").mkdir(parents=True, exist_ok=True)
+    (folder / "style.toml").write_text(toml, encoding="utf-8")
+    return folder
+
+
+def _edition(folder: Path, extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for article in SAMPLE.glob("*.txt"):
+        shutil.copy(article, folder / article.name)
+    manifest = (SAMPLE / "edition.toml").read_text(encoding="utf-8")
+    (folder / "edition.toml").write_text(manifest + extra, encoding="utf-8")
+    return folder
+
+
+def _build(paths: list[Path], out: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return editions.make_pdf(editions.load_edition(paths), out, **options).path  # type: ignore[arg-type]
+
+
+def font_sizes(reader: PdfReader, page: int) -> Counter[float]:
+    """Characters set at each font size (in points, as printed) on a 1-based page."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            sizes[round(size * scale, 1)] += len(text.strip())
+
+    reader.pages[page - 1].extract_text(visitor_text=visit)
+    return sizes
+
+
+def fill_colours(reader: PdfReader) -> set[tuple[float, ...]]:
+    """Every RGB fill colour set in the PDF's pages (``r g b rg``)."""
+    found: set[tuple[float, ...]] = set()
+    for page in reader.pages:
+        data = page.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+        for match in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg\b", data):
+            found.add(tuple(round(float(v), 3) for v in match.groups()))
+    return found
+
+
+def _draws_an_image(page: object) -> bool:
+    """Whether a page's content stream paints an image XObject (pages share their resources)."""
+    xobjects = page["/Resources"].get("/XObject") or {}  # type: ignore[index]
+    data = page.get_contents().get_data().decode("latin-1")  # type: ignore[attr-defined]
+    return any(
+        xobjects[name].get_object().get("/Subtype") == "/Image"
+        for name in re.findall(r"(/[\w.+-]+)\s+Do\b", data)
+        if name in xobjects
+    )
+
+
+def body_lines(path: Path, page: int) -> list[tuple[str, float]]:
+    """The text lines of a page with their right edge (poppler's bounding boxes)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = []
+    for match in re.finditer(
+        r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', out, re.S
+    ):
+        words = re.findall(r">([^<]*)</word>", match.group(2))
+        lines.append((" ".join(words), float(match.group(1))))
+    return lines
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edition = _edition(tmp_path / "ed")
+    _own_style(edition, 'description = "The union local\'s look."\nextends = "default"\n', "union")
+    assert editions_main(["styles", str(edition)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["default", "large-print", "union"]
+    rows = {line.split()[0]: line for line in lines}
+    assert "built-in" in rows["default"] and "classic serif pamphlet" in rows["default"]
+    assert "built-in" in rows["large-print"] and "low vision" in rows["large-print"]
+    assert "edition" in rows["union"] and rows["union"].endswith("The union local's look.")
+    assert [r[0] for r in describe_styles(None)] == ["default", "large-print"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "says"),
+    [
+        ('extends = "default"\ncolour = "red"\n', 2, "unknown setting 'colour'"),
+        (
+            'extends = "default"\n\n[colors]\ntext = "red; } body { display: none"\n',
+            4,
+            "[colors] text: must be a colour",
+        ),
+        ('[headings]\nweight = "heavy"\n', 2, "[headings] weight"),
+        (
+            '[colors]\naccent = "redish"\n',
+            2,
+            '[colors] accent: must be a colour such as "#1a1a1a" or "navy", not \'redish\'',
+        ),
+        ('[page]\npaper = "B9"\n', 2, "[page] paper: unknown paper size"),
+        ("[page]\nfont_size = 40\n", 2, "[page] font_size: font size 40 pt out of range"),
+        ('[page]\nmargins = "2cm; x"\n', 2, "[page] margins"),
+        ('[fonts]\nbody = "fonts/missing.ttf"\n', 2, "font 'fonts/missing.ttf' not found"),
+        ('[fonts]\nbody = "../../edition.toml"\n', 2, "outside the style's folder"),
+        ('logo = "logo.txt"\n', 1, "logo image 'logo.txt' cannot be used"),
+        ("[text]\nline_height = 9\n", 2, "[text] line_height"),
+        ('name = "x"\n[colors\n', 2, "broken style.toml"),
+    ],
+)
+def test_a_broken_style_toml_is_one_line_with_file_and_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, line: int, says: str
+) -> None:
+    edition = _edition(tmp_path / "ed", 'style = "ours"\n')
+    folder = _own_style(edition, toml)
+    (folder / "logo.txt").write_text("not an image", encoding="utf-8")
+    with pytest.raises(EditionsError) as caught:
+        load_style("ours", edition)
+    assert says in str(caught.value)
+    status = make_pdf_main([str(edition), "-o", str(tmp_path / "out.pdf"), "-q"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{folder / 'style.toml'}:{line}:" in err and says in err
+
+
+# --- a look of one's own ------------------------------------------------------------------
+
+
+OWN = """\
+name = "ours"
+description = "Our look: A4, red titles in capitals, a sans-serif title face, our logo."
+extends = "default"
+logo = "logo.png"
+
+[page]
+paper = "A4"
+margins = "25mm 20mm 30mm 30mm"
+
+[colors]
+accent = "#b3121b"
+
+[fonts]
+heading = "fonts/Title.ttf"
+
+[headings]
+color = "accent"
+transform = "uppercase"
+weight = "normal"
+"""
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("own-style")
+    edition = _edition(root / "ed", 'style = "ours"\n')
+    folder = _own_style(edition, OWN)
+    shutil.copy(FONTS / "NotoSansMono-Regular.ttf", folder / "fonts" / "Title.ttf")
+    _png(folder / "logo.png")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        loaded = editions.load_edition([edition])
+        pdf = editions.make_pdf(loaded, root / "own.pdf").path
+        a5 = editions.make_pdf(loaded, root / "own-a5.pdf", paper="A5").path
+        html = editions.make_html(loaded, root / "own.html")
+    return {"pdf": pdf, "a5": a5, "html": html, "edition": edition}
+
+
+def test_own_style_sets_paper_and_margins(own: dict[str, Path]) -> None:
+    reader = PdfReader(own["pdf"])
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4, from style.toml
+    assert round(float(PdfReader(own["a5"]).pages[0].mediabox.width)) == 420  # --paper wins
+    # the text of a right-hand page starts at the inner margin (30 mm), a left-hand one at the outer
+    # (20 mm), each plus the 8 px (6 pt) that browsers, and WeasyPrint, give the body as margin
+    first = {t: p for _, t, p in outline(reader)}["U.S. Weapons Threaten a Wider War"]
+    for page, margin in ((first, 30), (first + 1, 20)):
+        out = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(own["pdf"]), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"', out)
+        left = min(float(x) for x, y in words if float(y) < 700)  # the text, not the folio
+        assert abs(left - (margin * 72 / 25.4 + 6)) < 1, (page, left)
+
+
+def test_own_style_sets_title_font_colour_case_and_logo(own: dict[str, Path]) -> None:
+    reader = PdfReader(own["pdf"])
+    fonts = {
+        str(f["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for f in (page["/Resources"].get("/Font") or {}).values()  # type: ignore[union-attr]
+        for f in [f.get_object()]
+    }
+    assert "editions-heading" in fonts  # the style's own font file, embedded
+    assert "NO TO THE WIDER WAR" in pdftotext(own["pdf"], 1)  # text-transform: uppercase
+    assert (0.702, 0.071, 0.106) in fill_colours(reader)  # #b3121b
+    pages_with_images = [n for n, page in enumerate(reader.pages, start=1) if _draws_an_image(page)]
+    colophon = {t: p for _, t, p in outline(reader)}["Colophon"]
+    assert pages_with_images == [1, colophon]
+    html = own["html"].read_text(encoding="utf-8")
+    assert html.count('<img class="logo" src="data:image/png;base64,') == 2  # cover and colophon
+    assert "@media not all and (prefers-color-scheme: dark) { :root {" in html
+    assert "--accent: #b3121b;" in html and "--heading-transform: uppercase;" in html
+
+
+def test_an_editions_logo_wins_over_the_styles(own: dict[str, Path], tmp_path: Path) -> None:
+    edition = tmp_path / "ed"
+    shutil.copytree(own["edition"], edition)
+    _png(edition / "press.png", (40, 40))
+    manifest = edition / "edition.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + 'logo = "press.png"\n', encoding="utf-8")
+    loaded = editions.load_edition([edition])
+    html = editions.render_html(loaded)
+    from editions.resources import check_image
+
+    expected = check_image((edition / "press.png").read_bytes()).data_uri
+    assert html.count(f'src="{expected}"') == 2
+
+
+def test_the_default_style_has_no_settings_block() -> None:
+    style = load_style()
+    assert style.settings_css("print") == "" and "editions: the settings" not in style.css("screen")
+
+
+# --- large print -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("large-print")
+    long = write_long_edition(root / "long")
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        sample = editions.load_edition([SAMPLE])
+        for paper in ("A5", "A4"):
+            out[paper] = editions.make_pdf(
+                sample, root / f"{paper}.pdf", style="large-print", paper=paper
+            ).path
+        out["long"] = editions.make_pdf(
+            editions.load_edition([long]), root / "long.pdf", style="large-print"
+        ).path
+        out["default"] = editions.make_pdf(sample, root / "default.pdf").path
+    return out
+
+
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_large_print_body_is_16pt_or_larger_and_notes_at_least_14(large: dict[str, Path], paper: str) -> None:
+    reader = PdfReader(large[paper])
+    first = {t: p for _, t, p in outline(reader)}["U.S. Weapons Threaten a Wider War"]
+    for page in (first, first + 1):
+        sizes = font_sizes(reader, page)
+        body = sizes.most_common(1)[0][0]
+        assert body >= 16
+        assert min(sizes) >= 14, sizes  # running head, folio, dateline, source line
+    assert font_sizes(PdfReader(large["default"]), first).most_common(1)[0][0] < 11  # the default's
+
+
+@needs_poppler
+@pytest.mark.parametrize("paper", ["A5", "A4"])
+def test_large_print_is_ragged_right_without_hyphenation(large: dict[str, Path], paper: str) -> None:
+    reader = PdfReader(large[paper])
+    entries = {t: p for _, t, p in outline(reader)}
+    pages = range(entries["U.S. Weapons Threaten a Wider War"], entries["Sources"])
+    lines = [line for page in pages for line in body_lines(large[paper], page)]
+    assert len(lines) > 60
+    assert not [
+        text for text, _ in lines if re.search(r"\w[\u2010\u00ad]$", text)
+    ]  # no word hyphenated (a hyphen of the text may end a line)
+    edges = [round(x) for text, x in lines if len(text) > 25]
+    # ragged: the right edges of full lines spread over more than two ems; justified text ends at one
+    assert max(edges) - min(edges) > 30
+    assert Counter(edges).most_common(1)[0][1] < len(edges) / 4
+    default_text = pdftotext(large["default"])
+    assert re.search(r"\w\u2010$", default_text, re.M)  # the default style does hyphenate
+
+
+def test_large_print_is_black_on_white(large: dict[str, Path]) -> None:
+    assert fill_colours(PdfReader(large["A5"])) <= {(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)}
+    assert fill_colours(PdfReader(large["default"])) - {(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)}  # grey there
+
+
+@needs_poppler
+def test_large_print_contents_numbers_are_the_folios(large: dict[str, Path]) -> None:
+    reader = PdfReader(large["long"])
+    entries = [(title, page) for level, title, page in outline(reader) if level == 1]
+    articles = [(t, p) for t, p in entries if t not in {"Contents", "Sources", "Colophon"}]
+    assert len(articles) == 20
+    contents = next(p for t, p in entries if t == "Contents")
+    text = "\n".join(pdftotext(large["long"], p) for p in range(contents, articles[0][1]))
+    listed = [int(n) for n in re.findall(r"[.\s](\d+)\s*$", text, re.M)]  # after the leader's dots
+    assert listed == [page for _, page in articles]
+    for _, page in articles[:5]:
+        assert folio(large["long"], page) == str(page)
+    fonts = subprocess_fonts(large["long"])
+    assert fonts and all(emb == "yes" for emb in fonts)
+
+
+def subprocess_fonts(path: Path) -> list[str]:
+    """The 'emb' column of pdffonts for each font of a PDF."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[-5] for line in out.splitlines()[2:] if line.strip()]
+
+
+def test_large_print_extends_default_by_settings() -> None:
+    style = load_style("large-print")
+    assert [f.name for f in style.folders] == ["large-print", "default"]
+    assert style.settings.font_size == 16 and style.settings.properties["--hyphens"] == "manual"
+    assert not (style.folders[0] / "templates").exists()  # the default's templates, unchanged
+
+
+def test_font_size_option_still_wins_over_the_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = _build([SAMPLE], tmp_path / "lp.pdf", monkeypatch, style="large-print", font_size=18)
+    reader = PdfReader(pdf)
+    first = {t: p for _, t, p in outline(reader)}["U.S. Weapons Threaten a Wider War"]
+    assert font_sizes(reader, first).most_common(1)[0][0] == 18
