@@ -475,6 +475,44 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser.prog, args, action)
 
 
+def serve_parser() -> argparse.ArgumentParser:
+    """The arguments of ``editions serve``."""
+    parser = _Parser(
+        prog="editions serve",
+        description="Open an edition folder in the browser: add, review and arrange articles, build and download.",
+    )
+    parser.add_argument(
+        "folder", nargs="?", default="articles", metavar="FOLDER", help="the edition folder (default: ./articles)"
+    )
+    parser.add_argument("--port", type=int, default=8765, metavar="N", help="the port (default: 8765)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="the address to listen on (default: 127.0.0.1, this computer only; another address is served "
+        "with a warning)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    return parser
+
+
+def serve_main(argv: Sequence[str] | None = None) -> int:
+    """``editions serve [FOLDER] [--port N] [--host H] [--no-browser]``: the web app (see :mod:`editions.web`)."""
+    parser = serve_parser()
+    args = parser.parse_args(argv)
+    args.quiet = True
+
+    def action() -> list[Path]:
+        from .web import serve
+
+        serve(args.folder, host=args.host, port=args.port, open_browser=not args.no_browser)
+        return []
+
+    return _run(parser.prog, args, action)
+
+
 def completion_main(argv: Sequence[str] | None = None) -> int:
     """``editions completion SHELL``: print the shell completion script (see :mod:`editions.clidoc`)."""
     from .clidoc import completion_main
@@ -495,10 +533,12 @@ PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "make-pdf": make_pdf_parser,
     "make-epub": make_epub_parser,
     "editions import": import_parser,
+    "editions serve": serve_parser,
 }
 
 SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "import": import_main,
+    "serve": serve_main,
     "html": make_html_main,
     "pdf": make_pdf_main,
     "epub": make_epub_main,
@@ -511,8 +551,9 @@ def editions_main(argv: Sequence[str] | None = None) -> int:
     """``editions COMMAND ...``: ``import``; ``html``, ``pdf`` and ``epub`` are the make-* commands."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print("usage: editions {import,html,pdf,epub,completion,man} ...\n")
+        print("usage: editions {import,serve,html,pdf,epub,completion,man} ...\n")
         print("  import   write articles (files, folders, URLs) as Markdown with front matter for review")
+        print("  serve    open an edition folder in the browser (add, review, arrange, build)")
         print("  html     the same as make-html")
         print("  pdf      the same as make-pdf")
         print("  epub     the same as make-epub")

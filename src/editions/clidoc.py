@@ -20,10 +20,11 @@ SHELLS = ("bash", "zsh", "fish")
 COMMANDS = ("editions", "make-html", "make-pdf", "make-epub")
 #: Options whose value is a file or a folder (completed as such).
 _FILE_VALUES = {"paths", "sources", "output"}
-_FOLDER_VALUES = {"cache_dir"}
+_FOLDER_VALUES = {"cache_dir", "folder"}
 
 _SUBCOMMAND_HELP = {
     "import": "write articles (files, folders, URLs) as Markdown with front matter for review",
+    "serve": "open an edition folder in the browser: add, review, arrange, build and download",
     "html": "the same as make-html",
     "pdf": "the same as make-pdf",
     "epub": "the same as make-epub",
@@ -75,6 +76,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
         builders = {
             "import": PARSERS["editions import"],
+            "serve": PARSERS["editions serve"],
             "html": PARSERS["make-html"],
             "pdf": PARSERS["make-pdf"],
             "epub": PARSERS["make-epub"],

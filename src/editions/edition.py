@@ -173,11 +173,15 @@ def build_edition(
     )
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """Read and validate an ``edition.toml``; paths in it become absolute."""
+def read_manifest(path: Path, text: str | None = None) -> dict[str, Any]:
+    """Read and validate an ``edition.toml``; paths in it become absolute.
+
+    ``text``, when given, is checked as the manifest's new content (before it is written to ``path``).
+    """
     from .textio import read_text
 
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
