@@ -30,6 +30,7 @@ import yaml
 from .edition import MANIFEST, PDF_FIELDS, _folder_articles, read_manifest
 from .errors import EditionsError
 from .fetch import is_url
+from .model import Evidence
 from .importer import Review, article_markdown, import_articles
 from .readers import draft_from_bytes, supported_suffixes
 from .readers.frontmatter import split_front_matter
@@ -44,7 +45,7 @@ EDITION_FIELDS = ("title", "subtitle", "editor", "publisher", "date", "lang", "r
 #: Article formats whose front matter can be edited (the others are imported first).
 EDITABLE_SUFFIXES = (".md", ".markdown", ".txt", ".text")
 
-_GUESS = re.compile(r"^([A-Za-z_]+):.*?  # (guessed \(.*\); check it)$")
+_NOTE = re.compile(r"^([A-Za-z_]+):.*?  # ((guessed|found) \((?:line (\d+): )?(.*)\)(?:; check it)?)$")
 _DROPPED_HEAD = "# Lines of the page left out of the text"
 
 
@@ -283,7 +284,7 @@ def add_article(folder: Path, data: bytes, suffix: str, *, name: str, url: str |
         draft.evidence.pop("url", None)
     if not (draft.title or "").strip():
         draft.title = Path(name).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
-    written = import_articles([draft], folder)
+    written = import_articles([draft], folder, evidence=True)
     append_articles(folder, [p.name for p in written])
     return written
 
@@ -294,7 +295,7 @@ def add_url(folder: Path, url: str) -> list[Path]:
     if not is_url(url):
         raise EditionsError(f"not a web address (http:// or https://): {url!r}")
     folder.mkdir(parents=True, exist_ok=True)
-    written = import_articles([url.strip()], folder)
+    written = import_articles([url.strip()], folder, evidence=True)
     append_articles(folder, [p.name for p in written])
     return written
 
@@ -309,7 +310,10 @@ class FrontMatterView:
     fields: dict[str, Any] = field(default_factory=dict)
     """The fields the file gives (YAML values: text, dates, lists)."""
     guesses: dict[str, str] = field(default_factory=dict)
-    """Field → the importer's note that it was guessed ("guessed (line 3: …); check it")."""
+    """Field → the importer's note on where it came from ("guessed (line 3: …); check it", or
+    "found (line 3: …)" for a field found by a strong rule)."""
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    """The same notes read back as :class:`Evidence` (field, line, sure, rule)."""
     dropped: list[str] = field(default_factory=list)
     """The importer's list of page furniture left out ("lines 1-5: …")."""
     body: str = ""
@@ -333,9 +337,11 @@ def read_front_matter(path: Path) -> FrontMatterView:
         if in_dropped and line.startswith("#   "):
             view.dropped.append(line[4:])
             continue
-        guess = _GUESS.match(line)
-        if guess:
-            view.guesses[guess.group(1)] = guess.group(2)
+        note = _NOTE.match(line)
+        if note:
+            key, text, kind, number, rule = note.groups()
+            view.guesses[key] = text
+            view.evidence[key] = Evidence(key, int(number) if number else None, kind == "found", rule)
     return view
 
 
