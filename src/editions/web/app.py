@@ -127,7 +127,7 @@ def create_app(
                 await run_in_threadpool(editing.remove_article, workspace.folder, name)
                 workspace.notice("done", t("removed", name=name))
             elif action == "putback":
-                await run_in_threadpool(editing.append_articles, workspace.folder, [_checked(workspace, name)])
+                await run_in_threadpool(editing.append_articles, workspace.folder, [_checked(workspace, name).name])
                 workspace.notice("done", t("put_back_done", name=name))
             else:
                 raise HTTPException(400, "unknown action")
@@ -317,7 +317,7 @@ def _back(url: str) -> RedirectResponse:
 
 def _shown(exc: EditionsError, workspace: Workspace) -> str:
     """The error's one line, with the edition folder's path left out of file names."""
-    return str(exc).replace(f"{workspace.folder}/", "")
+    return workspace.shown(str(exc))
 
 
 def _checked(workspace: Workspace, name: str) -> Path:

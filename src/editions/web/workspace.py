@@ -109,18 +109,22 @@ class Workspace:
         log.addHandler(handler)
         try:
             article = read_article(path)
-            entry = Entry(name, article, None, handler.messages)
+            entry = Entry(name, article, None, [self.shown(m) for m in handler.messages])
         except EditionsError as exc:
-            entry = Entry(name, None, str(exc), handler.messages)
+            entry = Entry(name, None, self.shown(str(exc)), [self.shown(m) for m in handler.messages])
         finally:
             log.removeHandler(handler)
         if entry.article is not None:
             for warning in (unrecorded_warning(entry.article), guessed_warning(entry.article)):
                 if warning:
-                    entry.warnings.append(warning)
+                    entry.warnings.append(self.shown(warning))
         with self._lock:
             self._articles[name] = (key, entry)
         return entry
+
+    def shown(self, message: str) -> str:
+        """A message as the pages show it: files named relative to the edition folder, on one line."""
+        return " ".join(message.replace(f"{self.folder}/", "").split())
 
     # --- messages shown once on the next page
 
@@ -166,12 +170,12 @@ class Workspace:
             result = build_folder(self.folder, outputs, progress=progress, cache_dir=self.cache_dir)
             state.result = result
         except EditionsError as exc:
-            state.error = str(exc)
+            state.error = self.shown(str(exc))
         except Exception as exc:  # an unexpected failure is reported on the page, not lost in a thread
-            state.error = f"unexpected error: {type(exc).__name__}: {exc}"
+            state.error = self.shown(f"unexpected error: {type(exc).__name__}: {exc}")
         finally:
             log.removeHandler(handler)
-            state.warnings = list(dict.fromkeys(handler.messages))
+            state.warnings = list(dict.fromkeys(self.shown(m) for m in handler.messages))
             state.running = False
             state.events.append(
                 {"fraction": 1.0, "message": state.error or "done", "done": True, "error": bool(state.error)}
