@@ -54,7 +54,9 @@ def _post(client: TestClient, url: str, **kwargs: object) -> object:
 
 def _snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
     return {
-        str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()
+        str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in root.rglob("*")
+        if p.is_file()
     }
 
 
@@ -70,7 +72,11 @@ def test_host_header_must_be_the_served_address(client: TestClient) -> None:
         response = client.get("/", headers={"host": host})
         assert response.status_code == 421, host
         assert "Articles" not in response.text
-    response = client.post("/add", data={"csrf_token": TOKEN, "text": PASTED}, headers={"host": "evil.example:8765", "origin": "http://evil.example:8765"})
+    response = client.post(
+        "/add",
+        data={"csrf_token": TOKEN, "text": PASTED},
+        headers={"host": "evil.example:8765", "origin": "http://evil.example:8765"},
+    )
     assert response.status_code == 421
 
 
@@ -112,7 +118,13 @@ def test_token_in_header_or_multipart_form(client: TestClient, folder: Path) -> 
     response = client.post(
         "/add",
         data={"csrf_token": TOKEN},
-        files={"files": ("note.md", b"---\ntitle: A note\npublication: Us\n---\n\nSome text here.\n", "text/markdown")},
+        files={
+            "files": (
+                "note.md",
+                b"---\ntitle: A note\npublication: Us\n---\n\nSome text here.\n",
+                "text/markdown",
+            )
+        },
         headers=ORIGIN,
         follow_redirects=False,
     )
@@ -131,7 +143,7 @@ def test_pages_keep_to_themselves(client: TestClient) -> None:
     assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert "<script src=\"/static/htmx.min.js\"" in response.text
+    assert '<script src="/static/htmx.min.js"' in response.text
     assert "http://" not in response.text.replace('href="http', "")  # no font or script from elsewhere
     assert client.get("/static/htmx.min.js").status_code == 200
 
@@ -170,7 +182,13 @@ def test_file_names_are_made_safe(client: TestClient, folder: Path, tmp_path: Pa
     outside = sorted(p.name for p in tmp_path.iterdir())
     response = client.post(
         "/add",
-        files={"files": ("../../evil name.md", b"---\ntitle: ../../etc/passwd\n---\n\nBody text.\n", "text/plain")},
+        files={
+            "files": (
+                "../../evil name.md",
+                b"---\ntitle: ../../etc/passwd\n---\n\nBody text.\n",
+                "text/plain",
+            )
+        },
         data={"csrf_token": TOKEN},
         headers=ORIGIN,
     )
@@ -181,7 +199,9 @@ def test_file_names_are_made_safe(client: TestClient, folder: Path, tmp_path: Pa
 
 def test_nothing_outside_the_folder_is_read(client: TestClient, folder: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
-    secret.write_text("Secret Title\n\nThe secret text of a file outside the edition, long enough to be prose.\n")
+    secret.write_text(
+        "Secret Title\n\nThe secret text of a file outside the edition, long enough to be prose.\n"
+    )
     (folder / "linked.txt").symlink_to(secret)
     for url in (
         "/article/..%2Fsecret.txt",
@@ -243,7 +263,9 @@ def test_failed_build_shows_its_error_and_keeps_the_previous_files(client: TestC
     (folder / "unsourced.md").write_text("---\ntitle: No Source Here\n---\n\nA text without any source.\n")
     manifest = folder / "edition.toml"
     manifest.write_text(
-        manifest.read_text().replace('articles = [\n', 'require_sources = true\narticles = [\n  "unsourced.md",\n')
+        manifest.read_text().replace(
+            "articles = [\n", 'require_sources = true\narticles = [\n  "unsourced.md",\n'
+        )
     )
     response = _post(client, "/build", data={"pdf": "1", "imposed": "1"})
     assert response.status_code == 303
@@ -304,7 +326,8 @@ def test_edition_data_and_print_settings(client: TestClient, folder: Path) -> No
     _post(
         client, "/edition",
         data={"title": "Bulletin 7", "subtitle": "", "editor": "The Committee", "date": "2024-07-01",
-              "paper": "A4", "font_size": "11", "impose": "zine", "duplex": "long", "marks": "1", "style": "default"},
+              "paper": "A4", "font_size": "11", "impose": "zine", "duplex": "long", "marks": "1",
+              "style": "default"},
     )  # fmt: skip
     manifest = (folder / "edition.toml").read_text(encoding="utf-8")
     assert 'title = "Bulletin 7"' in manifest and "subtitle" not in manifest
@@ -324,7 +347,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_serve_warns_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_warns_off_loopback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``--host`` other than loopback is served with a warning; the default listens on 127.0.0.1 only."""
     import uvicorn
 
@@ -345,7 +370,10 @@ def test_serve_warns_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert seen[-1] == ("127.0.0.1", 8765)
     assert "warning" not in capsys.readouterr().err
     assert (tmp_path / "new").is_dir()
-    assert editions_main(["serve", str(tmp_path / "new"), "--no-browser", "--host", "0.0.0.0", "--port", "9000"]) == 0
+    assert (
+        editions_main(["serve", str(tmp_path / "new"), "--no-browser", "--host", "0.0.0.0", "--port", "9000"])
+        == 0
+    )
     assert seen[-1] == ("0.0.0.0", 9000)
     assert "warning: serving on 0.0.0.0: anyone who can reach this address" in capsys.readouterr().err
     (tmp_path / "file").write_text("x")

@@ -133,7 +133,9 @@ def test_paste_correct_reorder_build_download(
     # 2. Review it: the detected fields say where they came from; correct the title.
     page.get_by_role("link", name="Depot Strike Ends With a Raise").click()
     expect(page.get_by_label("Title", exact=True)).to_have_value("Depot Strike Ends With a Raise")
-    expect(page.get_by_label("Address of the original (URL)")).to_have_value("https://example.org/depot-strike")
+    expect(page.get_by_label("Address of the original (URL)")).to_have_value(
+        "https://example.org/depot-strike"
+    )
     expect(page.locator(".preview")).to_contain_text("nine days on the picket line")
     page.screenshot(path=str(shots / "serve-review.png"), full_page=False)
     page.get_by_label("Title", exact=True).fill("Depot workers win their raise")
@@ -157,7 +159,9 @@ def test_paste_correct_reorder_build_download(
     last = _order(page)[-1]
     with page.expect_navigation():  # the new order is saved, then the page reloads
         page.drag_and_drop(
-            "#article-list > li:last-child", "#article-list > li:first-child", target_position={"x": 20, "y": 5}
+            "#article-list > li:last-child",
+            "#article-list > li:first-child",
+            target_position={"x": 20, "y": 5},
         )
     expect(page.locator("#article-list > li").first).to_have_attribute("data-name", last)
     assert _order(page)[:2] == [last, added]

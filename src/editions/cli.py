@@ -479,10 +479,15 @@ def serve_parser() -> argparse.ArgumentParser:
     """The arguments of ``editions serve``."""
     parser = _Parser(
         prog="editions serve",
-        description="Open an edition folder in the browser: add, review and arrange articles, build and download.",
+        description="Open an edition folder in the browser: add, review and arrange articles, "
+        "build and download.",
     )
     parser.add_argument(
-        "folder", nargs="?", default="articles", metavar="FOLDER", help="the edition folder (default: ./articles)"
+        "folder",
+        nargs="?",
+        default="articles",
+        metavar="FOLDER",
+        help="the edition folder (default: ./articles)",
     )
     parser.add_argument("--port", type=int, default=8765, metavar="N", help="the port (default: 8765)")
     parser.add_argument(
@@ -499,7 +504,7 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
-    """``editions serve [FOLDER] [--port N] [--host H] [--no-browser]``: the web app (see :mod:`editions.web`)."""
+    """``editions serve [FOLDER] [--port N] [--host H] [--no-browser]``: the web app (:mod:`editions.web`)."""
     parser = serve_parser()
     args = parser.parse_args(argv)
     args.quiet = True

@@ -30,14 +30,25 @@ import yaml
 from .edition import MANIFEST, PDF_FIELDS, _folder_articles, read_manifest
 from .errors import EditionsError
 from .fetch import is_url
-from .model import Evidence
 from .importer import Review, article_markdown, import_articles
+from .model import Evidence
 from .readers import draft_from_bytes, supported_suffixes
 from .readers.frontmatter import split_front_matter
 from .textio import read_text, write_atomic
 
 #: Front matter fields a person can edit, in the order they are written.
-ARTICLE_FIELDS = ("title", "subtitle", "author", "date", "publication", "url", "lang", "rights", "note", "tags")
+ARTICLE_FIELDS = (
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "publication",
+    "url",
+    "lang",
+    "rights",
+    "note",
+    "tags",
+)
 #: Fields that hold a list (given as text, one item per ``;`` or line).
 LIST_FIELDS = ("author", "tags")
 #: The manifest's own text fields a person can edit (besides ``articles`` and ``[pdf]``).
@@ -424,15 +435,15 @@ def list_text(value: Any) -> str:
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "EDITION_FIELDS",
     "MAX_ARTICLE_BYTES",
+    "FrontMatterView",
     "add_article",
     "add_url",
-    "check_article_bytes",
-    "EDITION_FIELDS",
-    "FrontMatterView",
     "append_articles",
     "article_file",
     "article_order",
+    "check_article_bytes",
     "list_text",
     "manifest_fields",
     "move_article",

@@ -104,7 +104,10 @@ def import_articles(
         if not (out_dir / name).is_file():
             write_atomic(out_dir / name, data)
     for item, target in zip(items, targets, strict=True):
-        write_atomic(target, article_markdown(item.front, item.markdown, review=review_comments(item.draft, sure=evidence)))
+        write_atomic(
+            target,
+            article_markdown(item.front, item.markdown, review=review_comments(item.draft, sure=evidence)),
+        )
     return targets
 
 

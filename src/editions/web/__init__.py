@@ -23,7 +23,9 @@ log = logging.getLogger("editions")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def serve(folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) -> None:
+def serve(
+    folder: str | Path, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True
+) -> None:
     """Serve the edition in ``folder`` at ``http://host:port`` until Ctrl-C (or SIGTERM).
 
     The folder is created when it does not exist (an edition to start from pasted articles). A

@@ -63,7 +63,9 @@ def create_app(
     workspace = Workspace(Path(folder), cache_dir=cache_dir)
     token = token or new_token()
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
     templates = Jinja2Templates(env=environment)
     templates.env.globals["T"] = STRINGS
@@ -127,7 +129,9 @@ def create_app(
                 await run_in_threadpool(editing.remove_article, workspace.folder, name)
                 workspace.notice("done", t("removed", name=name))
             elif action == "putback":
-                await run_in_threadpool(editing.append_articles, workspace.folder, [_checked(workspace, name).name])
+                await run_in_threadpool(
+                    editing.append_articles, workspace.folder, [_checked(workspace, name).name]
+                )
                 workspace.notice("done", t("put_back_done", name=name))
             else:
                 raise HTTPException(400, "unknown action")
@@ -141,7 +145,7 @@ def create_app(
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise ValueError
         except (ValueError, KeyError, TypeError):
-            raise HTTPException(400, "expected {\"names\": [...]}") from None
+            raise HTTPException(400, 'expected {"names": [...]}') from None
         try:
             await run_in_threadpool(editing.set_order, workspace.folder, names)
         except EditionsError as exc:
@@ -417,7 +421,9 @@ def _outputs(workspace: Workspace) -> list[tuple[str, int]]:
     if not dist.is_dir():
         return []
     found = [
-        (p.name, p.stat().st_size) for p in sorted(dist.iterdir()) if p.is_file() and _DOWNLOAD.fullmatch(p.name)
+        (p.name, p.stat().st_size)
+        for p in sorted(dist.iterdir())
+        if p.is_file() and _DOWNLOAD.fullmatch(p.name)
     ]
     return found
 

@@ -12,7 +12,8 @@ In: each HTTP request. Out: the request passed on to the app, or refused before 
 
 Every response gets headers that keep the pages to themselves: a Content-Security-Policy
 allowing only this server's own scripts, styles and images (article text shown in a page can
-neither run a script nor fetch from the network), no framing, no sniffing, no referrer sent to other sites (``same-origin``: with ``no-referrer`` a browser sends ``Origin: null`` on its own forms).
+neither run a script nor fetch from the network), no framing, no sniffing, no referrer sent to
+other sites (``same-origin``: with ``no-referrer`` a browser sends ``Origin: null`` on its own forms).
 The token is made once per server process and given only in the app's own pages.
 """
 
