@@ -47,6 +47,9 @@ class BuildResult:
     sheets: list[bytes] = field(default_factory=list)
     """PNG thumbnails of the imposed PDF's sheet sides."""
     seconds: float = 0.0
+    rendered: int = 0
+    """Parts of the PDF rendered by this build (the others came from the part cache)."""
+    cached: int = 0
 
 
 def build_folder(
@@ -109,6 +112,7 @@ def build_folder(
                 cache=True, cache_dir=cache_dir,
             )  # fmt: skip
             pdf_path = pdf.path
+            result.rendered, result.cached = pdf.rendered, pdf.cached
             result.files.append(pdf.path)
         elif name == "imposed":
             step("imposed", "imposing for the printer…")(0.0)
