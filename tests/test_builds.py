@@ -36,7 +36,8 @@ def test_build_everything_with_progress_and_thumbnails(folder: Path, tmp_path: P
     ]
     assert all((folder / "dist" / name).is_file() for name in names)
     pages = len(PdfReader(folder / "dist" / "no-to-the-wider-war.pdf").pages)
-    assert len(result.pages) == pages
+    assert len(result.pages) == result.pdf_pages == pages
+    assert result.imposed_pages == len(result.sheets)
     assert len(result.sheets) == len(PdfReader(folder / "dist" / "no-to-the-wider-war-booklet.pdf").pages)
     assert all(image.startswith(b"\x89PNG") for image in result.pages + result.sheets)
     assert result.note and "Booklet" in result.note

@@ -52,7 +52,9 @@ def test_remove_and_put_back(folder: Path) -> None:
     assert editing.article_order(folder) == [FIRST, SECOND]
 
 
-@pytest.mark.parametrize("name", ["../x.txt", "sub/x.txt", ".hidden.txt", "_draft.txt", "x.exe", "gone.txt", ""])
+@pytest.mark.parametrize(
+    "name", ["../x.txt", "sub/x.txt", ".hidden.txt", "_draft.txt", "x.exe", "gone.txt", ""]
+)
 def test_article_names_are_checked(folder: Path, name: str) -> None:
     with pytest.raises(EditionsError):
         editing.article_file(folder, name)

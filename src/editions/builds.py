@@ -47,6 +47,12 @@ class BuildResult:
     sheets: list[bytes] = field(default_factory=list)
     """PNG thumbnails of the imposed PDF's sheet sides."""
     seconds: float = 0.0
+    pdf: Path | None = None
+    """The PDF for reading, when built."""
+    imposed: Path | None = None
+    """The imposed PDF, when built."""
+    pdf_pages: int = 0
+    imposed_pages: int = 0
     rendered: int = 0
     """Parts of the PDF rendered by this build (the others came from the part cache)."""
     cached: int = 0
@@ -111,7 +117,8 @@ def build_folder(
                 edition, dist / f"{edition.slug}.pdf", progress=report, parallel=True, jobs=1,
                 cache=True, cache_dir=cache_dir,
             )  # fmt: skip
-            pdf_path = pdf.path
+            pdf_path = result.pdf = pdf.path
+            result.pdf_pages = pdf.pages
             result.rendered, result.cached = pdf.rendered, pdf.cached
             result.files.append(pdf.path)
         elif name == "imposed":
@@ -129,7 +136,8 @@ def build_folder(
                 marks=bool(settings.marks),
                 job_name=edition.title,
             )
-            imposed_path = imposed.path
+            imposed_path = result.imposed = imposed.path
+            result.imposed_pages = page_count(imposed.path)
             result.files += [imposed.path, write_note(imposed)]
             result.note = imposed.note
         elif name == "epub":
@@ -150,25 +158,38 @@ def build_folder(
     return result
 
 
-def render_thumbnails(pdf: Path, width: int) -> list[bytes]:
-    """PNG images ``width`` pixels wide of every page of ``pdf``."""
+def page_count(pdf: Path) -> int:
+    """The number of pages of ``pdf``."""
+    import pypdfium2
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(str(pdf))
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+
+def render_thumbnails(pdf: Path, width: int, pages: Sequence[int] | None = None) -> list[bytes]:
+    """PNG images ``width`` pixels wide of the pages of ``pdf`` (0-based ``pages``; default: all)."""
     import pypdfium2
 
     images: list[bytes] = []
     with _PDFIUM:
         document = pypdfium2.PdfDocument(str(pdf))
         try:
-            for index in range(len(document)):
+            for index in range(len(document)) if pages is None else pages:
                 page = document[index]
                 scale = width / max(1.0, page.get_width())
                 bitmap = page.render(scale=scale)
                 buffer = io.BytesIO()
-                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+                bitmap.to_pil().save(buffer, format="PNG", compress_level=3)
                 images.append(buffer.getvalue())
+                bitmap.close()
                 page.close()
         finally:
             document.close()
     return images
 
 
-__all__ = ["DIST", "OUTPUTS", "BuildResult", "build_folder", "render_thumbnails"]
+__all__ = ["DIST", "OUTPUTS", "BuildResult", "build_folder", "page_count", "render_thumbnails"]

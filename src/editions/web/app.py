@@ -259,12 +259,13 @@ def create_app(
         )
 
     async def thumbnail(request: Request) -> Response:
-        result = workspace.build.result
         kind, number = request.path_params["kind"], request.path_params["number"]
-        images = (result.pages if kind == "page" else result.sheets) if result else []
-        if kind not in ("page", "sheet") or not 1 <= number <= len(images):
+        image = (
+            await run_in_threadpool(workspace.thumbnail, kind, number) if kind in ("page", "sheet") else None
+        )
+        if image is None:
             raise HTTPException(404)
-        return Response(images[number - 1], media_type="image/png", headers={"cache-control": "no-store"})
+        return Response(image, media_type="image/png", headers={"cache-control": "no-store"})
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..attribution import guessed_warning, unrecorded_warning
-from ..builds import BuildResult, build_folder
+from ..builds import BuildResult, build_folder, render_thumbnails
 from ..editing import article_file, article_order
 from ..errors import EditionsError
 from ..model import Article
@@ -82,6 +82,7 @@ class Workspace:
         self.build = BuildState()
         self._build_lock = threading.Lock()
         self.notices: list[tuple[str, str]] = []
+        self._thumbs: dict[tuple[str, int, int, int], bytes] = {}
 
     # --- articles
 
@@ -167,7 +168,9 @@ class Workspace:
             state.events.append({"fraction": round(fraction, 3), "message": message, "done": False})
 
         try:
-            result = build_folder(self.folder, outputs, progress=progress, cache_dir=self.cache_dir)
+            result = build_folder(
+                self.folder, outputs, progress=progress, cache_dir=self.cache_dir, thumbnails=False
+            )
             state.result = result
         except EditionsError as exc:
             state.error = self.shown(str(exc))
@@ -181,6 +184,34 @@ class Workspace:
                 {"fraction": 1.0, "message": state.error or "done", "done": True, "error": bool(state.error)}
             )
             self._build_lock.release()
+
+    def thumbnail(self, kind: str, number: int) -> bytes | None:
+        """The PNG of page ``number`` (1-based) of the last build's PDF (``page``) or imposed PDF
+        (``sheet``), drawn on first request and kept in memory while the file is unchanged."""
+        result = self.build.result
+        if result is None:
+            return None
+        pdf, count, width = (
+            (result.pdf, result.pdf_pages, 160)
+            if kind == "page"
+            else (result.imposed, result.imposed_pages, 320)
+        )
+        if pdf is None or not 1 <= number <= count:
+            return None
+        try:
+            stat = pdf.stat()
+        except OSError:
+            return None
+        key = (str(pdf), stat.st_mtime_ns, number, width)
+        with self._lock:
+            found = self._thumbs.get(key)
+        if found is None:
+            found = render_thumbnails(pdf, width, [number - 1])[0]
+            with self._lock:
+                if len(self._thumbs) > 2000:
+                    self._thumbs.clear()
+                self._thumbs[key] = found
+        return found
 
     def wait_for_build(self, timeout: float = 120.0) -> None:
         """Block until no build runs (for tests and the bench)."""
