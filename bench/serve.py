@@ -10,8 +10,8 @@ loopback port, and measures over HTTP, as a browser would:
 - a cold build (PDF and booklet, empty part cache), then: one article's subtitle (which changes
   its own pages only), and then its title (which changes the contents and sources pages too),
   corrected through the review form three times each, a PDF and booklet build started, its
-  server-sent events followed to the end, and the first page's thumbnail fetched: the time from the edit to the thumbnail, against the
-  goal of 2 s.
+  server-sent events followed to the end, and the first page's thumbnail fetched: the time from
+  the edit to the thumbnail, against the goal of 2 s.
 
     .venv/bin/python bench/serve.py                  # 10 articles of 1,000 words
     .venv/bin/python bench/serve.py --articles 10 --words 2500 --repeat 50

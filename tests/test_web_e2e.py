@@ -185,7 +185,7 @@ def test_paste_correct_reorder_build_download(
     expect(page.locator("ol.thumbs img").first).to_be_visible()
     assert page.eval_on_selector("ol.thumbs img", "img => img.naturalWidth") > 100
     expect(page.locator("pre.note")).to_contain_text("Booklet")
-    page.screenshot(path=str(shots / "serve-build.png"), full_page=True)
+    page.screenshot(path=str(shots / "serve-build.png"))
 
     # 5. Download the booklet and read it.
     with page.expect_download() as info:
