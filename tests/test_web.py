@@ -380,3 +380,68 @@ def test_serve_warns_off_loopback(
     assert editions_main(["serve", str(tmp_path / "file"), "--no-browser"]) == 2
     assert "not a folder" in capsys.readouterr().err
     assert os.environ.get("EDITIONS_CACHE_DIR")
+
+
+def test_the_server_ends_cleanly_on_ctrl_c(tmp_path: Path, articles_dir: Path) -> None:
+    """``editions serve`` in its own process: it answers, refuses a foreign Host, and Ctrl-C ends it
+    (and nothing it started) within seconds."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    folder = tmp_path / "edition"
+    shutil.copytree(articles_dir, folder)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "editions", "serve", str(folder), "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert f"at http://127.0.0.1:{port}/" in process.stdout.readline()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 421
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 130
+        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
+    assert not children.strip()
+
+
+def test_warnings_of_an_added_article_are_shown(client: TestClient, folder: Path) -> None:
+    page = (
+        b"<html><head><title>A Page</title></head><body><article><h1>Housing Crisis Deepens in the City</h1>"
+        b"<p>By Jo Bloggs</p><p>Rents rose again this year across the city, and tenants say they cannot keep "
+        b"up with the increases any longer.</p><img src='photo.png' alt='x'><p>More text follows in another "
+        b"long paragraph about the tenants union.</p></article></body></html>"
+    )
+    response = client.post(
+        "/add", data={"csrf_token": TOKEN}, files={"files": ("page.html", page, "text/html")}, headers=ORIGIN
+    )
+    assert '<p class="notice warning">the page: image photo.png not copied' in response.text
+    assert "Added: housing-crisis-deepens-in-the-city.md" in response.text
+    review = client.get("/article/housing-crisis-deepens-in-the-city.md").text
+    assert "no source recorded" in review  # the warning next to its article

@@ -98,15 +98,28 @@ def create_app(
             if text.strip():
                 data = text.replace("\r\n", "\n").encode("utf-8")
                 written += await run_in_threadpool(
-                    editing.add_article, workspace.folder, data, ".txt", name="pasted text", url=url or None
+                    workspace.with_warnings,
+                    editing.add_article,
+                    workspace.folder,
+                    data,
+                    ".txt",
+                    name="pasted text",
+                    url=url or None,
                 )
             for filename, data in files:
                 name = Path(filename.replace("\\", "/")).name
                 written += await run_in_threadpool(
-                    editing.add_article, workspace.folder, data, Path(name).suffix, name=name
+                    workspace.with_warnings,
+                    editing.add_article,
+                    workspace.folder,
+                    data,
+                    Path(name).suffix,
+                    name=name,
                 )
             if url and not text.strip():
-                written += await run_in_threadpool(editing.add_url, workspace.folder, url)
+                written += await run_in_threadpool(
+                    workspace.with_warnings, editing.add_url, workspace.folder, url
+                )
         except EditionsError as exc:
             workspace.notice("error", _shown(exc, workspace))
             return _back("/")

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..attribution import guessed_warning, unrecorded_warning
 from ..builds import BuildResult, build_folder, render_thumbnails
@@ -25,6 +25,7 @@ from ..model import Article
 from ..readers import read_article
 
 log = logging.getLogger("editions")
+T = TypeVar("T")
 
 
 class _Collect(logging.Handler):
@@ -126,6 +127,17 @@ class Workspace:
     def shown(self, message: str) -> str:
         """A message as the pages show it: files named relative to the edition folder, on one line."""
         return " ".join(message.replace(f"{self.folder}/", "").split())
+
+    def with_warnings(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``function``, and show the warnings it logs (an image not copied …) on the next page."""
+        handler = collect_warnings()
+        log.addHandler(handler)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            log.removeHandler(handler)
+            for message in dict.fromkeys(handler.messages):
+                self.notice("warning", self.shown(message))
 
     # --- messages shown once on the next page
 
