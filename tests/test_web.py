@@ -276,6 +276,9 @@ def test_failed_build_shows_its_error_and_keeps_the_previous_files(client: TestC
     assert last["done"] and last["error"]
     page = client.get("/build").text
     assert "The build failed: unsourced.md: no source recorded" in page
+    articles = client.get("/").text  # and next to its cause
+    item = articles[articles.index('data-name="unsourced.md"') :]
+    assert item.index("The build failed: unsourced.md") < item.index("</li>")
     assert str(folder) not in page
     assert previous.read_bytes() == b"%PDF-1.7 the previous build"
 

@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -60,6 +61,9 @@ def create_app(
     ``extra_hosts`` are further ``Host`` headers to answer to (``"testserver"`` for Starlette's
     test client). ``token`` is the CSRF token (default: a new random one).
     """
+    # The guard holds the whole body (at most MAX_BODY) in memory already: keep uploaded files there
+    # too, rather than in temporary files outside the edition folder.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, MAX_BODY)
     workspace = Workspace(Path(folder), cache_dir=cache_dir)
     token = token or new_token()
     environment = jinja2.Environment(
@@ -85,7 +89,10 @@ def create_app(
     async def articles(request: Request) -> Response:
         entries = await run_in_threadpool(workspace.entries)
         left_out = await run_in_threadpool(_unlisted, workspace.folder)
-        return page(request, "articles.html", entries=entries, left_out=left_out, section="articles")
+        failed = workspace.build.error or ""
+        return page(
+            request, "articles.html", entries=entries, left_out=left_out, section="articles", failed=failed
+        )
 
     async def add(request: Request) -> Response:
         async with request.form(max_files=20, max_fields=50, max_part_size=MAX_ARTICLE_BYTES) as form:
