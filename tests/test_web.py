@@ -448,3 +448,30 @@ def test_warnings_of_an_added_article_are_shown(client: TestClient, folder: Path
     assert "Added: housing-crisis-deepens-in-the-city.md" in response.text
     review = client.get("/article/housing-crisis-deepens-in-the-city.md").text
     assert "no source recorded" in review  # the warning next to its article
+
+
+def test_cover_image(client: TestClient, folder: Path) -> None:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 90), "darkred").save(buffer, format="PNG")
+    response = client.post(
+        "/edition/cover",
+        data={"csrf_token": TOKEN},
+        files={"cover": ("../../my cover.png", buffer.getvalue(), "image/png")},
+        headers=ORIGIN,
+    )
+    assert "Edition saved" in response.text
+    assert (folder / "cover.png").is_file()
+    assert 'cover = "cover.png"' in (folder / "edition.toml").read_text(encoding="utf-8")
+    assert client.get("/edition/cover.img").headers["content-type"] == "image/png"
+    before = _snapshot(folder)
+    response = client.post(
+        "/edition/cover", data={"csrf_token": TOKEN}, files={"cover": ("x.png", b"<svg onload=alert(1)>", "image/png")},
+        headers=ORIGIN,
+    )  # fmt: skip
+    assert "x.png: cannot be used as a cover" in response.text
+    assert _snapshot(folder) == before
+    _post(client, "/edition/cover", data={"remove": "1"})
+    assert "cover" not in (folder / "edition.toml").read_text(encoding="utf-8")
+    assert client.get("/edition/cover.img").status_code == 404

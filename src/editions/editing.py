@@ -224,6 +224,40 @@ def set_style(folder: Path, style: str | None) -> None:
     _write_toml(folder, document)
 
 
+_IMAGE_SUFFIXES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+
+def set_cover(folder: Path, data: bytes | None, name: str = "cover") -> str | None:
+    """Make ``data`` (an image, checked as every build checks images) the edition's cover:
+    written as ``cover.<ext>`` in ``folder`` and named in ``edition.toml``. ``None`` removes the
+    setting (the image file stays). Returns the cover's file name. Raises :class:`EditionsError`
+    naming ``name`` for data that is not a usable image."""
+    from .resources import ImageRefused, check_image
+
+    document = _load_toml(folder)
+    if data is None:
+        document.pop("cover", None)
+        _write_toml(folder, document)
+        return None
+    try:
+        image = check_image(data)
+    except ImageRefused as exc:
+        raise EditionsError(f"cannot be used as a cover: {exc}", name) from None
+    target = f"cover.{_IMAGE_SUFFIXES.get(image.media_type, 'png')}"
+    previous = (folder / target).read_bytes() if (folder / target).is_file() else None
+    write_atomic(folder / target, image.data)
+    document["cover"] = target
+    try:
+        _write_toml(folder, document)
+    except EditionsError:
+        if previous is None:
+            (folder / target).unlink(missing_ok=True)
+        else:
+            write_atomic(folder / target, previous)
+        raise
+    return target
+
+
 def _parse_date(text: str, path: Path) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
@@ -239,6 +273,7 @@ def manifest_fields(folder: Path) -> dict[str, Any]:
         if key in document:
             values[key] = str(document[key])
     values["style"] = str(document.get("style") or "")
+    values["cover"] = str(document.get("cover") or "")
     table = document.get("pdf")
     values["pdf"] = {k: table[k] for k in PDF_FIELDS if table is not None and k in table}
     return values
@@ -449,6 +484,7 @@ __all__ = [
     "move_article",
     "read_front_matter",
     "remove_article",
+    "set_cover",
     "set_order",
     "set_style",
     "unlisted_articles",

@@ -230,6 +230,47 @@ def create_app(
         workspace.notice("done", t("edition_saved"))
         return _back("/edition")
 
+    async def save_cover(request: Request) -> Response:
+        async with request.form(max_files=1, max_fields=10, max_part_size=MAX_ARTICLE_BYTES) as form:
+            upload = form.get("cover")
+            remove = bool(form.get("remove"))
+            data = await upload.read(MAX_ARTICLE_BYTES + 1) if isinstance(upload, UploadFile) else b""
+            filename = upload.filename if isinstance(upload, UploadFile) else None
+        try:
+            if remove:
+                await run_in_threadpool(editing.set_cover, workspace.folder, None)
+            elif data:
+                await run_in_threadpool(
+                    editing.set_cover, workspace.folder, data, Path(filename or "cover").name
+                )
+            else:
+                raise EditionsError(t("cover_nothing"))
+        except EditionsError as exc:
+            workspace.notice("error", _shown(exc, workspace))
+            return _back("/edition")
+        workspace.notice("done", t("edition_saved"))
+        return _back("/edition")
+
+    async def cover(request: Request) -> Response:
+        try:
+            name = editing.manifest_fields(workspace.folder).get("cover") or ""
+        except EditionsError:
+            name = ""
+        path = workspace.folder / name
+        try:
+            ok = bool(name) and path.resolve(strict=True).parent == workspace.folder and path.is_file()
+        except (OSError, RuntimeError):
+            ok = False
+        if not ok:
+            raise HTTPException(404)
+        from ..resources import ImageRefused, check_image
+
+        try:
+            image = check_image(path.read_bytes())
+        except (ImageRefused, OSError):
+            raise HTTPException(404) from None
+        return Response(image.data, media_type=image.media_type, headers={"cache-control": "no-store"})
+
     async def build(request: Request) -> Response:
         result = workspace.build.result
         state = workspace.build
@@ -318,6 +359,8 @@ def create_app(
         Route("/article/{name}", save_article, methods=["POST"]),
         Route("/edition", edition, methods=["GET"]),
         Route("/edition", save_edition, methods=["POST"]),
+        Route("/edition/cover", save_cover, methods=["POST"]),
+        Route("/edition/cover.img", cover, methods=["GET"]),
         Route("/build", build, methods=["GET"]),
         Route("/build", start_build, methods=["POST"]),
         Route("/build/events", events, methods=["GET"]),
