@@ -466,10 +466,8 @@ def test_cover_image(client: TestClient, folder: Path) -> None:
     assert 'cover = "cover.png"' in (folder / "edition.toml").read_text(encoding="utf-8")
     assert client.get("/edition/cover.img").headers["content-type"] == "image/png"
     before = _snapshot(folder)
-    response = client.post(
-        "/edition/cover", data={"csrf_token": TOKEN}, files={"cover": ("x.png", b"<svg onload=alert(1)>", "image/png")},
-        headers=ORIGIN,
-    )  # fmt: skip
+    svg = ("x.png", b"<svg onload=alert(1)>", "image/png")
+    response = client.post("/edition/cover", data={"csrf_token": TOKEN}, files={"cover": svg}, headers=ORIGIN)
     assert "x.png: cannot be used as a cover" in response.text
     assert _snapshot(folder) == before
     _post(client, "/edition/cover", data={"remove": "1"})
