@@ -473,3 +473,20 @@ def test_cover_image(client: TestClient, folder: Path) -> None:
     _post(client, "/edition/cover", data={"remove": "1"})
     assert "cover" not in (folder / "edition.toml").read_text(encoding="utf-8")
     assert client.get("/edition/cover.img").status_code == 404
+
+
+def test_article_content_cannot_run_in_the_page(client: TestClient) -> None:
+    page = (
+        b"<html><body><article><h1>An Article With Tricks Inside It</h1><p>By Someone Sly</p>"
+        b"<p>A paragraph long enough to be prose, with words and more words in it, to be an article."
+        b"<script>alert('x')</script><img src='https://tracker.example/p.gif' onerror='alert(1)'>"
+        b"<a href='javascript:alert(2)'>a link</a></p></article></body></html>"
+    )
+    client.post("/add", data={"csrf_token": TOKEN}, files={"files": ("t.html", page, "text/html")}, headers=ORIGIN)
+    review = client.get("/article/an-article-with-tricks-inside-it.md")
+    assert review.status_code == 200
+    html = review.text.lower()
+    assert "alert(" not in html.replace("&#39;", "'").split("<details>")[0]
+    assert "onerror" not in html and "javascript:" not in html
+    assert "<script>" not in html.replace('<script src="/static/', "")
+    assert "img-src 'self' data:" in review.headers["content-security-policy"]  # no tracker either
