@@ -56,3 +56,16 @@ def test_build_everything_with_progress_and_thumbnails(folder: Path, tmp_path: P
 def test_unknown_output(folder: Path) -> None:
     with pytest.raises(EditionsError, match="unknown output"):
         build_folder(folder, ["docx"])
+
+
+def test_one_build_of_a_folder_at_a_time(folder: Path) -> None:
+    """A build already running (here: its lock held by another open file) stops a second one."""
+    import fcntl
+
+    dist = folder / "dist"
+    dist.mkdir()
+    with open(dist / ".build.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(EditionsError, match="another build of this edition is running"):
+            build_folder(folder, ["html"])
+    assert build_folder(folder, ["html"], thumbnails=False).files[0].name == "no-to-the-wider-war.html"

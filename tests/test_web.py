@@ -482,7 +482,9 @@ def test_article_content_cannot_run_in_the_page(client: TestClient) -> None:
         b"<script>alert('x')</script><img src='https://tracker.example/p.gif' onerror='alert(1)'>"
         b"<a href='javascript:alert(2)'>a link</a></p></article></body></html>"
     )
-    client.post("/add", data={"csrf_token": TOKEN}, files={"files": ("t.html", page, "text/html")}, headers=ORIGIN)
+    client.post(
+        "/add", data={"csrf_token": TOKEN}, files={"files": ("t.html", page, "text/html")}, headers=ORIGIN
+    )
     review = client.get("/article/an-article-with-tricks-inside-it.md")
     assert review.status_code == 200
     html = review.text.lower()

@@ -189,7 +189,9 @@ def test_paste_correct_reorder_build_download(
     page.get_by_role("heading", name="Pages").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, document.querySelector('ol.thumbs').getBoundingClientRect().top - 60)")
     expect(page.locator("ol.sheets img").first).to_be_visible()
-    page.wait_for_function("[...document.querySelectorAll('ol.thumbs img')].slice(0, 6).every(i => i.complete)")
+    page.wait_for_function(
+        "[...document.querySelectorAll('ol.thumbs img')].slice(0, 6).every(i => i.complete)"
+    )
     page.screenshot(path=str(shots / "serve-thumbnails.png"))
 
     # 5. Download the booklet and read it.

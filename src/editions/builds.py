@@ -14,11 +14,12 @@ article 3 of 10 …").
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,14 +70,11 @@ def build_folder(
 ) -> BuildResult:
     """Build ``outputs`` of the edition in ``folder`` into ``folder/dist`` (see the module docstring).
 
-    Raises :class:`EditionsError` for an unknown output, or whatever the build stages raise (a
-    missing source when sources are required, a bad setting, an article that cannot be read).
+    Only one build of a folder runs at a time (a lock file in ``dist/``). Raises
+    :class:`EditionsError` for an unknown output, a build of the folder already running, or
+    whatever the build stages raise (a missing source when sources are required, a bad setting, an
+    article that cannot be read).
     """
-    from .epub import make_epub
-    from .html import make_html
-    from .impose import impose, write_note
-    from .pdf import make_pdf
-
     unknown = [o for o in outputs if o not in OUTPUTS]
     if unknown or not outputs:
         raise EditionsError(f"nothing to build, or unknown output(s): {', '.join(unknown) or 'none'}")
@@ -87,10 +85,58 @@ def build_folder(
         wanted.insert(0, "pdf")
     weights = {"pdf": 6.0, "imposed": 1.0, "epub": 1.5, "html": 0.5, "thumbs": 1.0 if thumbnails else 0.0}
     total = sum(weights[o] for o in wanted) + weights["thumbs"] + 0.3
+    dist = folder / DIST
+    with _build_lock(dist):
+        return _build(folder, dist, wanted, weights, total, say, start, thumbnails, thumb_width, cache_dir)
+
+
+@contextlib.contextmanager
+def _build_lock(dist: Path) -> Iterator[None]:
+    """Hold ``dist/.build.lock`` for the build: a second build of the same folder, in this process or
+    another (two servers, a server and a script), stops with an error instead of writing the same
+    files at the same time."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: builds in one process are still one at a time (the web app's lock)
+        yield
+        return
+    try:
+        dist.mkdir(parents=True, exist_ok=True)
+        handle = open(dist / ".build.lock", "a+b")  # noqa: SIM115 (held open for the whole build)
+    except OSError as exc:
+        raise EditionsError(f"cannot write here: {exc.strerror or exc}", dist) from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise EditionsError(
+                "another build of this edition is running; wait for it to finish", dist
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def _build(
+    folder: Path,
+    dist: Path,
+    wanted: list[str],
+    weights: dict[str, float],
+    total: float,
+    say: Progress,
+    start: float,
+    thumbnails: bool,
+    thumb_width: int,
+    cache_dir: Path | None,
+) -> BuildResult:
+    from .epub import make_epub
+    from .html import make_html
+    from .impose import impose, write_note
+    from .pdf import make_pdf
+
     done = 0.3
     say(0.0, "reading the articles…")
     edition = load_edition([folder])
-    dist = folder / DIST
     result = BuildResult()
 
     def step(name: str, message: str) -> Callable[..., None]:

@@ -61,7 +61,9 @@ def serve(
     if open_browser:
         import threading
 
-        threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+        opener = threading.Timer(0.5, lambda: webbrowser.open(url))
+        opener.daemon = True
+        opener.start()
     try:
         server.run()
     except OSError as exc:
