@@ -214,6 +214,7 @@ def create_app(
         return page(
             request, "edition.html", values=values, pdf=values.get("pdf", {}), styles=styles,
             layouts=LAYOUTS, fields=editing.EDITION_FIELDS, section="edition",
+            note=workspace.build.result.note if workspace.build.result else None,
         )  # fmt: skip
 
     async def save_edition(request: Request) -> Response:

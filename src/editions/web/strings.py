@@ -125,6 +125,7 @@ STRINGS: dict[str, str] = {
     "progress_label": "Build progress",
     "downloads_heading": "Downloads",
     "note_heading": "Printing note",
+    "note_last": "Printing note of the last build",
     "pages_heading": "Pages",
     "sheets_heading": "Printer's sheets",
     "page_alt": "Page {n}",
