@@ -27,7 +27,7 @@ from typing import Any
 import tomlkit
 import yaml
 
-from .edition import MANIFEST, PDF_FIELDS, _folder_articles, read_manifest
+from .edition import MANIFEST, PDF_FIELDS, folder_articles, read_manifest
 from .errors import EditionsError
 from .fetch import is_url
 from .importer import Review, article_markdown, import_articles
@@ -99,13 +99,13 @@ def article_order(folder: Path) -> list[str]:
         fields = read_manifest(path)
         if "articles" in fields:
             return [str(name) for name in fields["articles"]]
-    return [p.name for p in _folder_articles(folder)]
+    return [p.name for p in folder_articles(folder)]
 
 
 def unlisted_articles(folder: Path) -> list[str]:
     """Article files in ``folder`` that the edition leaves out (not in its ``articles`` list)."""
     listed = set(article_order(folder))
-    return [p.name for p in _folder_articles(folder) if p.name not in listed]
+    return [p.name for p in folder_articles(folder) if p.name not in listed]
 
 
 def _load_toml(folder: Path) -> tomlkit.TOMLDocument:
