@@ -492,3 +492,19 @@ def test_article_content_cannot_run_in_the_page(client: TestClient) -> None:
     assert "onerror" not in html and "javascript:" not in html
     assert "<script>" not in html.replace('<script src="/static/', "")
     assert "img-src 'self' data:" in review.headers["content-security-policy"]  # no tracker either
+
+
+def test_every_word_shown_is_in_the_strings_module() -> None:
+    """Templates hold markup and keys, no words: a translation is one mapping (editions.web.strings)."""
+    import re
+
+    from editions.web.app import HERE
+    from editions.web.strings import STRINGS
+
+    used: set[str] = set()
+    for template in (HERE / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"T\.(\w+)", text)) | set(re.findall(r"""\bt\(["'](\w+)["']""", text))
+        bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|<[^>]*>", " ", text, flags=re.S)
+        assert not re.findall(r"[A-Za-z]{2,}", bare), template.name
+    assert used <= set(STRINGS)

@@ -7,6 +7,7 @@ In: nothing. Out: :data:`STRINGS`, a mapping from a key to the English text; tem
 from __future__ import annotations
 
 STRINGS: dict[str, str] = {
+    "lang": "en",
     "app_name": "editions",
     "skip": "Skip to the content",
     "nav_label": "Sections",
@@ -124,6 +125,7 @@ STRINGS: dict[str, str] = {
     "build_done": "Built in {seconds} s.",
     "progress_label": "Build progress",
     "downloads_heading": "Downloads",
+    "size_kb": "({kb} kB)",
     "note_heading": "Printing note",
     "note_last": "Printing note of the last build",
     "pages_heading": "Pages",
