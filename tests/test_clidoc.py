@@ -32,7 +32,7 @@ def test_completion_script_names_every_command_and_option(
     script = capsys.readouterr().out
     for command in COMMANDS:
         assert command in script
-    for name in ("import", "html", "pdf", "epub", "completion", "man"):
+    for name in ("import", "serve", "html", "pdf", "epub", "completion", "man"):
         assert name in script
     for command in COMMANDS:
         # fish spells an option "-l name"; bash and zsh as typed
@@ -122,7 +122,14 @@ def test_man_l_reads_the_page(tmp_path) -> None:
 
 
 def test_every_parser_is_in_the_editions_page() -> None:
-    assert set(PARSERS) == {"make-html", "make-pdf", "make-epub", "editions import", "editions styles"}
+    assert set(PARSERS) == {
+        "make-html",
+        "make-pdf",
+        "make-epub",
+        "editions import",
+        "editions styles",
+        "editions serve",
+    }
     roff = man_page("editions")
-    for name in ("import", "styles", "html", "pdf", "epub", "completion", "man"):
+    for name in ("import", "styles", "serve", "html", "pdf", "epub", "completion", "man"):
         assert f"editions {name}" in roff

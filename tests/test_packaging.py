@@ -23,6 +23,7 @@ COMMANDS = {
     "make-epub": cli.make_epub_main,
     "editions import": cli.import_main,
     "editions styles": cli.styles_main,
+    "editions serve": cli.serve_main,
 }
 
 
@@ -44,6 +45,8 @@ def test_wheel_ships_styles_fonts_and_types(wheel: Path) -> None:
     assert "editions/styles/default/css/print.css" in names
     assert any(n.startswith("editions/styles/default/fonts/") and n.endswith((".ttf", ".otf")) for n in names)
     assert any(n.startswith("editions/styles/default/fonts/") and "OFL" in n for n in names)
+    for name in ("templates/base.html", "templates/build.html", "static/htmx.min.js", "static/app.js"):
+        assert f"editions/web/{name}" in names  # editions serve's pages and scripts
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     for command in ("make-html", "make-pdf", "make-epub", "editions"):

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from . import textio
-from .cliargs import import_parser, make_epub_parser, make_html_parser, make_pdf_parser, styles_parser
+from .cliargs import (
+    import_parser,
+    make_epub_parser,
+    make_html_parser,
+    make_pdf_parser,
+    serve_parser,
+    styles_parser,
+)
 from .edition import load_edition
 from .errors import EditionsError
 from .html import make_html
@@ -333,6 +340,21 @@ def styles_main(argv: Sequence[str] | None = None) -> int:
     return _run(parser.prog, args, action)
 
 
+def serve_main(argv: Sequence[str] | None = None) -> int:
+    """``editions serve [FOLDER] [--port N] [--host H] [--no-browser]``: the web app (:mod:`editions.web`)."""
+    parser = serve_parser()
+    args = parser.parse_args(argv)
+    args.quiet = True
+
+    def action() -> list[Path]:
+        from .web import serve
+
+        serve(args.folder, host=args.host, port=args.port, open_browser=not args.no_browser)
+        return []
+
+    return _run(parser.prog, args, action)
+
+
 def completion_main(argv: Sequence[str] | None = None) -> int:
     """``editions completion SHELL``: print the shell completion script (see :mod:`editions.clidoc`)."""
     from .clidoc import completion_main
@@ -350,6 +372,7 @@ def man_main(argv: Sequence[str] | None = None) -> int:
 SUBCOMMANDS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "import": import_main,
     "styles": styles_main,
+    "serve": serve_main,
     "html": make_html_main,
     "pdf": make_pdf_main,
     "epub": make_epub_main,
@@ -362,9 +385,10 @@ def editions_main(argv: Sequence[str] | None = None) -> int:
     """``editions COMMAND ...``: ``import``; ``html``, ``pdf`` and ``epub`` are the make-* commands."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print("usage: editions {import,styles,html,pdf,epub,completion,man} ...\n")
+        print("usage: editions {import,styles,serve,html,pdf,epub,completion,man} ...\n")
         print("  import   write articles (files, folders, URLs) as Markdown with front matter for review")
         print("  styles   list the styles (built-in and the edition's own) and what each is for")
+        print("  serve    open an edition folder in the browser (add, review, arrange, build)")
         print("  html     the same as make-html")
         print("  pdf      the same as make-pdf")
         print("  epub     the same as make-epub")

@@ -203,6 +203,34 @@ def styles_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def serve_parser() -> argparse.ArgumentParser:
+    """The arguments of ``editions serve``."""
+    parser = Parser(
+        prog="editions serve",
+        description="Open an edition folder in the browser: add, review and arrange articles, "
+        "build and download.",
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default="articles",
+        metavar="FOLDER",
+        help="the edition folder (default: ./articles)",
+    )
+    parser.add_argument("--port", type=int, default=8765, metavar="N", help="the port (default: 8765)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="the address to listen on (default: 127.0.0.1, this computer only; another address is served "
+        "with a warning)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    return parser
+
+
 #: Each command's argument parser, by the name the user types (for completion and manual pages).
 PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "make-html": make_html_parser,
@@ -210,4 +238,5 @@ PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "make-epub": make_epub_parser,
     "editions import": import_parser,
     "editions styles": styles_parser,
+    "editions serve": serve_parser,
 }

@@ -21,11 +21,12 @@ SHELLS = ("bash", "zsh", "fish")
 COMMANDS = ("editions", "make-html", "make-pdf", "make-epub")
 #: Options whose value is a file or a folder (completed as such).
 _FILE_VALUES = {"paths", "sources", "output"}
-_FOLDER_VALUES = {"cache_dir"}
+_FOLDER_VALUES = {"cache_dir", "folder"}
 
 _SUBCOMMAND_HELP = {
     "import": "write articles (files, folders, URLs) as Markdown with front matter for review",
     "styles": "list the styles (built-in and the edition's own) and what each is for",
+    "serve": "open an edition folder in the browser: add, review, arrange, build and download",
     "html": "the same as make-html",
     "pdf": "the same as make-pdf",
     "epub": "the same as make-epub",
@@ -72,6 +73,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         builders = {
             "import": PARSERS["editions import"],
             "styles": PARSERS["editions styles"],
+            "serve": PARSERS["editions serve"],
             "html": PARSERS["make-html"],
             "pdf": PARSERS["make-pdf"],
             "epub": PARSERS["make-epub"],

@@ -91,7 +91,7 @@ def load_edition(
                 manifest, manifest_path = data, path
             files.extend(_manifest_articles(data, path))
         elif path.is_dir():
-            found = _folder_articles(path)
+            found = folder_articles(path)
             if not found:
                 raise EditionsError(
                     "no articles in this folder (expected " + ", ".join(supported_suffixes()) + ")", path
@@ -182,11 +182,15 @@ def build_edition(
     )
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """Read and validate an ``edition.toml``; paths in it become absolute."""
+def read_manifest(path: Path, text: str | None = None) -> dict[str, Any]:
+    """Read and validate an ``edition.toml``; paths in it become absolute.
+
+    ``text``, when given, is checked as the manifest's new content (before it is written to ``path``).
+    """
     from .textio import read_text
 
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -349,7 +353,7 @@ def _line_of_key(path: Path, key: str) -> int | None:
 def _manifest_articles(fields: dict[str, Any], path: Path) -> list[Path | str]:
     folder = path.parent
     if "articles" not in fields:
-        found: list[Path | str] = [*_folder_articles(folder)]
+        found: list[Path | str] = [*folder_articles(folder)]
         if not found:
             raise EditionsError("no articles beside this manifest", path)
         return found
@@ -435,7 +439,7 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def _folder_articles(folder: Path) -> list[Path]:
+def folder_articles(folder: Path) -> list[Path]:
     """The article files of ``folder``, by name; symbolic links that lead out of it are skipped."""
     suffixes = set(supported_suffixes())
     found = []

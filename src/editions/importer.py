@@ -65,12 +65,15 @@ def import_articles(
     offline: bool = False,
     overwrite: bool = False,
     lang: str | None = None,
+    evidence: bool = False,
 ) -> list[Path]:
     """Write each source as ``<out_dir>/<name>.md`` and return the files written, in order.
 
     A file keeps its name (``02-strike.txt`` becomes ``02-strike.md``, so the order of a folder
     is kept); a URL, or a :class:`Draft` already read (from standard input), is named after the
-    article's title. ``lang`` is the fallback language when
+    article's title. ``evidence=True`` also notes beside each field found by a strong rule where it
+    came from (``# found (line 3: …)``), as guessed fields always are, for a review that shows
+    both (the web app's). ``lang`` is the fallback language when
     an article neither says nor reveals its own. Returns the paths of the Markdown files written.
     Raises :class:`EditionsError` when a source
     cannot be read or fetched, when ``offline`` and a source is a URL, or when a file to write
@@ -101,7 +104,10 @@ def import_articles(
         if not (out_dir / name).is_file():
             write_atomic(out_dir / name, data)
     for item, target in zip(items, targets, strict=True):
-        write_atomic(target, article_markdown(item.front, item.markdown, review=review_comments(item.draft)))
+        write_atomic(
+            target,
+            article_markdown(item.front, item.markdown, review=review_comments(item.draft, sure=evidence)),
+        )
     return targets
 
 
@@ -225,14 +231,20 @@ class Review:
     dropped: list[str]  # "lines 1-5: • $20 …"
 
 
-def review_comments(draft: Draft) -> Review:
-    """The guesses and the page furniture of ``draft``, as the import shows them (YAML comments)."""
+def review_comments(draft: Draft, *, sure: bool = False) -> Review:
+    """The guesses and the page furniture of ``draft``, as the import shows them (YAML comments).
+
+    With ``sure``, fields found by a strong rule get a note too: ``found (line 3: …)``.
+    """
     guesses: dict[str, str] = {}
     for name, evidence in draft.evidence.items():
-        if evidence.sure:
+        if evidence.sure and not sure:
             continue
         where = f"line {evidence.line}: " if evidence.line else ""
-        guesses[_FRONT_KEY.get(name, name)] = f"guessed ({where}{evidence.rule}); check it"
+        if evidence.sure:
+            guesses[_FRONT_KEY.get(name, name)] = f"found ({where}{evidence.rule})"
+        else:
+            guesses[_FRONT_KEY.get(name, name)] = f"guessed ({where}{evidence.rule}); check it"
     dropped: list[str] = []
     runs: list[list[tuple[int, str]]] = []
     for no, text in sorted(set(draft.dropped)):
