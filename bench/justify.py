@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import statistics
 import subprocess
@@ -63,7 +64,7 @@ class Line:
 
     @property
     def gaps(self) -> list[float]:
-        return [(b[0] - a[1]) / self.height for a, b in zip(self.words, self.words[1:], strict=False)]
+        return [(b[0] - a[1]) / self.height for a, b in itertools.pairwise(self.words)]
 
     @property
     def hyphenated(self) -> bool:
@@ -100,7 +101,8 @@ def read_lines(pdf: Path) -> tuple[int, list[Line]]:
         count = number
         for line in page.iter(f"{NS}line"):
             words = [
-                (float(w.get("xMin", 0)), float(w.get("xMax", 0)), w.text or "") for w in line.iter(f"{NS}word")
+                (float(w.get("xMin", 0)), float(w.get("xMax", 0)), w.text or "")
+                for w in line.iter(f"{NS}word")
             ]
             if not words:
                 continue
@@ -187,9 +189,9 @@ def measure(pdf: Path, name: str, lang: str | None = None) -> Figures:
             shown = f"{left}-{right} (p. {line.page})"
             if sum(c.isalpha() for c in left) < MIN_LETTERS or sum(c.isalpha() for c in right) < MIN_LETTERS:
                 figures.short.append(shown)
-            if dictionary and left.isalpha() and right.replace("\u2019", "").replace("'", "").isalpha():
-                if len(left) not in dictionary.positions(left + right):
-                    figures.undictionary.append(shown)
+            word = left + right
+            if dictionary and word.isalpha() and len(left) not in dictionary.positions(word):
+                figures.undictionary.append(shown)
     return figures
 
 
@@ -205,7 +207,8 @@ def table(results: list[Figures]) -> str:
     ]
     for f in results:
         rows.append(
-            f"| {f.name} | {f.pages} | {percent(len(f.loose), f.full_width)} ({len(f.loose)} of {f.full_width}) "
+            f"| {f.name} | {f.pages} "
+            f"| {percent(len(f.loose), f.full_width)} ({len(f.loose)} of {f.full_width}) "
             f"| {percent(f.hyphen_lines, f.lines)} ({f.hyphen_lines} of {f.lines}) | {f.longest_run} "
             f"| {len(f.short)} of {f.breaks} | {len(f.undictionary)} of {f.breaks} ({f.dictionary}) |"
         )
@@ -249,10 +252,14 @@ def write_results(path: Path, section: str, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="*", help="PDFs, or editions (folders, edition.toml) to build")
-    parser.add_argument("--anthology", type=int, default=0, metavar="N", help="also the anthology of N articles")
+    parser.add_argument(
+        "--anthology", type=int, default=0, metavar="N", help="also the anthology of N articles"
+    )
     parser.add_argument("--words", type=int, default=2500, help="words per anthology article")
     parser.add_argument("--lang", help="the language whose dictionary checks the breaks (default: the PDF's)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "editions-bench" / "justify")
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "editions-bench" / "justify"
+    )
     parser.add_argument("--make-pdf", default=str(Path(sys.executable).parent / "make-pdf"))
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--section", default="justify", help="the RESULTS.md section (markers) to write")
@@ -275,7 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         from anthology import write_anthology
 
         folder = write_anthology(args.work / f"anthology-{args.anthology}", args.anthology, args.words)
-        named.append((f"anthology ({args.anthology} × {args.words} words)", build(str(folder), args.work, args.make_pdf)))
+        named.append(
+            (
+                f"anthology ({args.anthology} × {args.words} words)",
+                build(str(folder), args.work, args.make_pdf),
+            )
+        )
     if not named:
         parser.error("give PDFs or editions, or --anthology N")
     results = [measure(pdf, name, args.lang) for name, pdf in named]
@@ -283,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(details(results))
     if not args.no_results:
-        heading = "## Justification and hyphenation" + (f" ({args.section})" if args.section != "justify" else "")
+        heading = "## Justification and hyphenation" + (
+            f" ({args.section})" if args.section != "justify" else ""
+        )
         note = (
             f"`bench/justify.py` ({dt.date.today().isoformat()}), from the word positions of each PDF "
             "(`pdftotext -bbox-layout`): loose = full-width lines whose mean word space exceeds "

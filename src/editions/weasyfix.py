@@ -134,7 +134,9 @@ def _install_hyphenation_limit() -> None:
         return
 
     @functools.wraps(iter_lines)
-    def iter_line_boxes(context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any) -> Iterator[Any]:
+    def iter_line_boxes(
+        context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any
+    ) -> Iterator[Any]:
         lines = iter_lines(context, box, position_y, bottom_space, skip_stack, *args)
         # A paragraph continued on the next page goes on counting: the run after each line is
         # kept on the paragraph's box, under the place where the next line starts.
