@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: demo test lint golden bench bench-fidelity install clean
+.PHONY: demo test lint golden bench bench-fidelity bench-justify install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ bench: $(STAMP)
 bench-fidelity: $(STAMP)
 	@test -n "$(CORPUS)" || { echo "usage: make bench-fidelity CORPUS=path/to/corpus (NAME.txt + NAME.json, score.py)"; exit 2; }
 	$(BIN)/python bench/fidelity.py "$(CORPUS)" --editions "$(BIN)/editions"
+
+# Justification and hyphenation of the PDF (loose lines, hyphens, ladders, bad breaks) of the sample
+# edition, the 100-article anthology and any editions given: make bench-justify EDITIONS="path/to/edition ..."
+bench-justify: $(STAMP)
+	$(BIN)/python bench/justify.py articles $(EDITIONS) --anthology 100 --make-pdf $(BIN)/make-pdf

@@ -51,8 +51,8 @@ def section(corpus: Path, given: dict[str, tuple[int, int]], single: dict[str, t
     rows = "\n".join(f"| {f} | {cell(given.get(f))} | {cell(single.get(f))} |" for f in FIELDS)
     return (
         f"{START}\n## Reading fidelity\n\n"
-        f"`bench/fidelity.py` on the corpus `{corpus.name}` ({dt.date.today().isoformat()}): each field right "
-        "/ applicable, on the texts as given and with paragraphs joined by single line breaks.\n\n"
+        f"`bench/fidelity.py` on the corpus `{corpus.name}` ({dt.date.today().isoformat()}): each field "
+        "right / applicable, on the texts as given and with paragraphs joined by single line breaks.\n\n"
         f"| field | as given | single line breaks |\n| --- | --- | --- |\n{rows}\n{END}\n"
     )
 

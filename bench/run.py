@@ -410,12 +410,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def kept_sections(path: Path) -> str:
-    """Sections other benchmarks keep in the same report (``bench/fidelity.py``'s), between markers."""
+    """Sections other benchmarks keep in the same report (``bench/fidelity.py``'s and
+    ``bench/justify.py``'s), between markers: from the first of them to the end."""
     if not path.exists():
         return ""
     old = path.read_text(encoding="utf-8")
-    start = old.find("<!-- fidelity -->")
-    return "\n" + old[start:] if start >= 0 else ""
+    starts = [i for i in (old.find("<!-- fidelity -->"), old.find("<!-- justify")) if i >= 0]
+    return "\n" + old[min(starts) :] if starts else ""
 
 
 if __name__ == "__main__":

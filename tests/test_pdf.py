@@ -553,6 +553,81 @@ def test_no_line_runs_into_the_margins(which: str, request: pytest.FixtureReques
         assert left - 1 <= x_min and x_max <= right + 1, (page, word, x_min, x_max, left, right)
 
 
+def _rules(reader: PdfReader, page: int, rgb: tuple[float, float, float]) -> list[tuple[float, float]]:
+    """The horizontal extent, in pt, of every path a page fills in the colour ``rgb`` (the rules)."""
+    from pypdf.generic import ContentStream
+
+    ctm, stack, points, colour, found = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], [], None, []
+    content = ContentStream(reader.pages[page - 1].get_contents(), reader)
+    for operands, operator in content.operations:
+        values = [float(v) for v in operands if isinstance(v, (int, float))]
+        if operator == b"q":
+            stack.append(list(ctm))
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = values
+            ctm = [
+                a * ctm[0] + b * ctm[2],
+                a * ctm[1] + b * ctm[3],
+                c * ctm[0] + d * ctm[2],
+                c * ctm[1] + d * ctm[3],
+                e * ctm[0] + f * ctm[2] + ctm[4],
+                e * ctm[1] + f * ctm[3] + ctm[5],
+            ]
+        elif operator == b"rg":
+            colour = tuple(round(v, 3) for v in values)
+        elif operator in (b"m", b"l"):
+            points.append(values[0] * ctm[0] + values[1] * ctm[2] + ctm[4])
+        elif operator == b"re":
+            x, _, w, _ = values
+            points += [x * ctm[0] + ctm[4], (x + w) * ctm[0] + ctm[4]]
+        elif operator in (b"f", b"f*", b"S", b"B", b"n"):
+            if points and colour == tuple(round(v, 3) for v in rgb):
+                found.append((min(points), max(points)))
+            points = []
+    return found
+
+
+@needs_poppler
+def test_notes_their_rule_and_the_folios_line_up_with_the_text_block(sample: Built) -> None:
+    """Within 0.5 pt of the text's edges: the note rule, the notes, the folios (issue 14, item 5)."""
+    from editions.paper import page_geometry
+
+    geometry = page_geometry("A5")
+    first = {t: p for _, t, p in outline(sample.reader)}["How We Organised the Night Shift"]
+    pages = [first, first + 1]  # the article's first pages: a right-hand page with a note, then a left
+    words = [w for w in _word_boxes(sample.path) if w[0] in pages]
+    for page in pages:
+        left = (geometry.inner if page % 2 else geometry.outer) * MM
+        right = 148 * MM - (geometry.outer if page % 2 else geometry.inner) * MM
+        on_page = [w for w in words if w[0] == page]
+        assert min(x_min for _, x_min, _, _ in on_page) == pytest.approx(left, abs=0.5)  # the text block
+        assert max(x_max for _, _, x_max, _ in on_page) == pytest.approx(right, abs=0.5)
+        number = [w for w in on_page if w[3] == str(page)][-1]  # the folio: the page's last word
+        assert (number[1] if page % 2 == 0 else number[2]) == pytest.approx(
+            left if page % 2 == 0 else right, abs=0.5
+        )
+        rules = _rules(sample.reader, page, (0x8C / 255, 0x85 / 255, 0x7A / 255))  # the style's --rule
+        for start, end in rules:
+            assert start == pytest.approx(left, abs=0.5) and end == pytest.approx(right, abs=0.5), (
+                page,
+                rules,
+            )
+        if page == first:
+            assert rules  # the note's rule
+            note = [x_min for _, x_min, _, word in on_page if word == "thermostat"]
+            lines = subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(sample.path), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            starts = [float(x) for x in re.findall(r'<line xMin="([\d.]+)"', lines)]
+            assert note and all(x >= left - 0.5 for x in starts)
+            assert sum(abs(x - left) <= 0.5 for x in starts) >= 3  # the note's lines start at the edge too
+
+
 @needs_poppler
 def test_a_table_wider_than_the_page_keeps_every_column(tmp_path: Path) -> None:
     columns = 9

@@ -20,11 +20,21 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
    with an ``Identity`` ``CIDToGIDMap`` and a ``FontFile2`` program subset *keeping the original
    glyph ids*, with ``/W`` widths and a ``bfchar`` ``ToUnicode`` map, so the fonts of separately
    rendered parts can be replaced by one subset of the original file (:mod:`editions.pdf.merge`);
-6. ``Page.anchors`` are boxes and ``Page.links`` rectangles two corners (see :func:`page_facts`).
+6. ``Page.anchors`` are boxes and ``Page.links`` rectangles two corners (see :func:`page_facts`);
+7. ``weasyprint.layout.inline.iter_line_boxes(context, box, position_y, bottom_space, skip_stack,
+   …)`` yields ``(line, resume_at, …)`` for each line of a paragraph (``block`` imports it by
+   name) and ``inline.split_first_line(text, style, …)`` breaks one line, hyphenating where
+   ``style["hyphens"]`` is ``auto`` (the hyphenation limit below).
 
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
 part embedded it.
+
+**No hyphen ladders.** WeasyPrint 70 does not implement CSS ``hyphenate-limit-lines``: it may end
+any number of consecutive lines with a hyphen (6 in a row in the benchmark anthology). After
+:data:`HYPHENATED_LINES` lines of a paragraph ending in its hyphenation character, the next line
+of that paragraph is broken as with ``hyphens: manual`` (soft hyphens still count), as
+``hyphenate-limit-lines: 2`` would do.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -67,9 +77,17 @@ _LISTENER: contextvars.ContextVar[PageListener | None] = contextvars.ContextVar(
 )
 
 
+#: The most consecutive lines of a paragraph that automatic hyphenation may end with a hyphen.
+HYPHENATED_LINES = 2
+
+# How many lines of the paragraph being laid out end, one after the other, with a hyphen.
+_HYPHEN_RUN: contextvars.ContextVar[int] = contextvars.ContextVar("editions_hyphen_run", default=0)
+
+
 def install() -> None:
-    """Install the fix and the hook in this process (idempotent)."""
+    """Install the fix, the hyphenation limit and the hook in this process (idempotent)."""
     _install_footnote_fix()
+    _install_hyphenation_limit()
     _install_page_hook()
 
 
@@ -124,6 +142,62 @@ def _install_footnote_fix() -> None:
 
     setattr(update_footnote_area, _MARK, True)
     LayoutContext._update_footnote_area = update_footnote_area
+
+
+def _ends_hyphenated(line: Any) -> bool:
+    """Whether a laid-out line box ends with its text's hyphenation character."""
+    from weasyprint.formatting_structure import boxes
+
+    last = None
+    for box in line.descendants():
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            last = box
+    if last is None:
+        return False
+    return bool(last.text.rstrip().endswith(last.style["hyphenate_character"] or "\u2010"))
+
+
+def _install_hyphenation_limit() -> None:
+    from weasyprint.layout import block, inline
+
+    iter_lines = getattr(inline, "iter_line_boxes", None)
+    split_line = getattr(inline, "split_first_line", None)
+    if iter_lines is None or split_line is None or getattr(iter_lines, _MARK, False):
+        return
+
+    @functools.wraps(iter_lines)
+    def iter_line_boxes(
+        context: Any, box: Any, position_y: Any, bottom_space: Any, skip_stack: Any, *args: Any
+    ) -> Iterator[Any]:
+        lines = iter_lines(context, box, position_y, bottom_space, skip_stack, *args)
+        # A paragraph continued on the next page goes on counting: the run after each line is
+        # kept on the paragraph's box, under the place where the next line starts.
+        runs = box.__dict__.setdefault("_editions_hyphen_runs", {})
+        run = runs.get(repr(skip_stack), 0) if skip_stack is not None else 0
+        while True:
+            token = _HYPHEN_RUN.set(run)  # seen while this paragraph's next line is broken
+            try:
+                item = next(lines)
+            except StopIteration:
+                return
+            finally:
+                _HYPHEN_RUN.reset(token)
+            run = run + 1 if _ends_hyphenated(item[0]) else 0
+            if item[1] is not None:
+                runs[repr(item[1])] = run
+            yield item
+
+    @functools.wraps(split_line)
+    def split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
+        if _HYPHEN_RUN.get() >= HYPHENATED_LINES and style["hyphens"] == "auto":
+            style = style.copy()
+            style["hyphens"] = "manual"
+        return split_line(text, style, *args, **kwargs)
+
+    setattr(iter_line_boxes, _MARK, True)
+    inline.iter_line_boxes = iter_line_boxes
+    block.iter_line_boxes = iter_line_boxes  # block.py imported it by name
+    inline.split_first_line = split_first_line
 
 
 def element_ids(page: Any) -> Iterator[str]:
