@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections import defaultdict
 from pathlib import Path
 
 import lxml.etree as etree
@@ -67,7 +66,9 @@ def _lines(pdf: Path, page: int, *, rtl: bool = False) -> list[tuple[float, floa
     they give the line in logical order. Lone combining marks (their own "words") are left out.
     """
     rows: list[list[tuple[float, float, float, str]]] = []
-    for word in sorted(_words(pdf, page)):  # by the foot of the word: fonts of two scripts share a line within 4 pt
+    for word in sorted(
+        _words(pdf, page)
+    ):  # by the foot of the word: fonts of two scripts share a line within 4 pt
         if rows and word[0] - rows[-1][0][0] <= 4:
             rows[-1].append(word)
         else:
@@ -84,7 +85,9 @@ def _lines(pdf: Path, page: int, *, rtl: bool = False) -> list[tuple[float, floa
                     runs[-1].append(w)
                 else:
                     runs.append([w])
-            text = " ".join(" ".join(w[::-1] for w in reversed(run)) if _rtl(run[0]) else run[0] for run in runs)
+            text = " ".join(
+                " ".join(w[::-1] for w in reversed(run)) if _rtl(run[0]) else run[0] for run in runs
+            )
         lines.append((row[0][0], words[0][0], max(x1 for _, x1, _ in words), text))
     return lines
 
@@ -98,7 +101,9 @@ def _words(pdf: Path, page: int) -> list[tuple[float, float, float, str]]:
         check=True,
     ).stdout
     found = []
-    for m in re.finditer(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml):
+    for m in re.finditer(
+        r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml
+    ):
         word = BIDI_CONTROLS.sub("", m.group(4))
         if any(ch.isalnum() or ch in "•." for ch in word):
             found.append((float(m.group(3)), float(m.group(1)), float(m.group(2)), word))
@@ -124,7 +129,9 @@ def test_arabic_persian_and_hebrew_are_detected() -> None:
     assert [a.lang for a in edition.articles] == ["en", "ar", "he"]
     from editions.lang import detect_language
 
-    persian = "کارگران بندر عباس برای دومین هفته دست از کار کشیدند و می‌گویند تا دستمزدها افزایش نیابد بازنمی‌گردند."
+    persian = (
+        "کارگران بندر عباس برای دومین هفته دست از کار کشیدند و می‌گویند تا دستمزدها افزایش نیابد بازنمی‌گردند."
+    )
     assert detect_language(persian) == "fa"
 
 
@@ -149,7 +156,9 @@ def test_html_marks_right_to_left_articles_and_isolates_their_titles(built: dict
     titles = {t.text_content(): t for t in select(root, "//nav[@class='contents']//span[@class='toc-title']")}
     assert (titles[AR_TITLE].get("lang"), titles[AR_TITLE].get("dir")) == ("ar", "rtl")
     assert (titles[HE_TITLE].get("lang"), titles[HE_TITLE].get("dir")) == ("he", "rtl")
-    sources = {a.text_content(): a for a in select(root, "//section[@class='sources']//p[@class='source-title']/a")}
+    sources = {
+        a.text_content(): a for a in select(root, "//section[@class='sources']//p[@class='source-title']/a")
+    }
     assert sources[AR_TITLE].get("dir") == "rtl"
     (ar_byline,) = select(articles["ar"], ".//p[@class='byline']")
     assert ar_byline.text_content() == "بقلم سارة المصري"  # the article's own language's words
@@ -163,7 +172,7 @@ def test_epub_xhtml_is_right_to_left_where_the_article_is(built: dict[str, Path]
         docs = {n: etree.fromstring(book.read(n)) for n in names if n.endswith(".xhtml")}
         opf = book.read("EPUB/content.opf").decode()
     by_lang = {}
-    for name, doc in docs.items():
+    for doc in docs.values():
         section = doc.find(f".//{XHTML}section[@class='article']")
         if section is not None:
             by_lang[doc.get("lang")] = (doc, section)
@@ -197,6 +206,7 @@ def _epubcheck(path: Path) -> list[dict]:
     return messages
 
 
+@pytest.mark.slow  # two EPUBCheck runs: about a minute on a busy machine
 def test_epubcheck_has_nothing_to_say(built: dict[str, Path]) -> None:
     for name in ("epub", "epub-fonts"):
         messages = _epubcheck(built[name])
@@ -209,7 +219,9 @@ def test_embedded_epub_fonts_include_the_arabic_and_hebrew_families(built: dict[
         css = book.read("EPUB/css/epub.css").decode()
     for name in ("NotoNaskhArabic-Regular.ttf", "NotoSerifHebrew-Regular.ttf", "OFL-NotoNaskhArabic.txt"):
         assert f"EPUB/fonts/{name}" in names
-    assert 'body { font-family: "Gentium Book Plus", "Noto Naskh Arabic", "Noto Serif Hebrew", serif; }' in css
+    assert (
+        'body { font-family: "Gentium Book Plus", "Noto Naskh Arabic", "Noto Serif Hebrew", serif; }' in css
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +298,7 @@ def test_english_page_and_back_matter_stay_left_to_right(built: dict[str, Path])
     right = max(line[2] for line in contents)
     # every contents line starts at the left, the Arabic and Hebrew titles too, with the page number right
     for title in ("Rotterdam", AR_TITLE, HE_TITLE):
-        y, x0, x1, text = next(line for line in contents if title.split()[0] in line[3])
+        _, x0, x1, text = next(line for line in contents if title.split()[0] in line[3])
         assert x0 <= left + 1 and x1 >= right - 1, text
         assert re.search(r"\b[3-9]$", text) or re.match(r"^[3-9]\b", text), text
     page = _page_of(pdf, "SOURCES")

@@ -127,7 +127,14 @@ def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
     sources: list[tuple[str, Iterable[str]]] = [
         (str(a.path) if a.path else a.title, _texts(a)) for a in edition.articles
     ]
-    own = (edition.title, edition.subtitle, edition.editor, edition.publisher, edition.rights, edition.colophon)
+    own = (
+        edition.title,
+        edition.subtitle,
+        edition.editor,
+        edition.publisher,
+        edition.rights,
+        edition.colophon,
+    )
     sources.append(("edition", [t or "" for t in own]))
     for where, texts in sources:
         for script, sample in sorted(uncovered_scripts(texts, covered).items()):
