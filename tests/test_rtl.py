@@ -344,3 +344,34 @@ def test_text_in_a_script_without_bundled_font_is_warned_about_by_name(
         f"{article}: no bundled font for Han script (港湾労働者…); using the system's fonts",
         f"{article}: no bundled font for Hiragana script (の…); using the system's fonts",
     ]
+
+
+def test_an_arabic_edition_is_right_to_left_throughout(tmp_path: Path) -> None:
+    """An edition in Arabic (with one English article), on A6, where lines are set ragged, not justified."""
+    for name in ("ar-alexandria.md", "en-rotterdam.md"):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "edition.toml").write_text(
+        'title = "عمال الموانئ في إضراب"\nlang = "ar"\narticles = ["ar-alexandria.md", "en-rotterdam.md"]\n',
+        encoding="utf-8",
+    )
+    result = make_pdf(load_edition([tmp_path]), tmp_path / "ar.pdf", paper="A6", keep_html=True)
+    assert result.html_path is not None
+    html = lxml.html.parse(str(result.html_path)).getroot()
+    assert (html.get("lang"), html.get("dir")) == ("ar", "rtl")
+    articles = list(html.iter("article"))
+    assert [(a.get("lang"), a.get("dir")) for a in articles] == [(None, "rtl"), ("en", "ltr")]
+    pdf = result.path
+    contents = _lines(pdf, _page_of(pdf, "المحتويات"), rtl=True)
+    right = max(line[2] for line in contents)
+    left = min(line[1] for line in contents)
+    title = next(line for line in contents if AR_TITLE.split()[0] in line[3])
+    # the title starts at the right margin, the leader runs left to the page number at the left
+    assert title[3].startswith(AR_TITLE) and re.search(r"\. [0-9]+$", title[3])
+    assert title[2] >= right - 1 and title[1] <= left + 1
+    # ragged lines on A6: every line of the Arabic text ends at the right margin, starts anywhere
+    page = _page_of(pdf, "بقلم سارة المصري")
+    body = [line for line in _lines(pdf, page, rtl=True) if "دخل" in line[3] or "ويقول" in line[3]]
+    right = max(line[2] for line in _lines(pdf, page, rtl=True))
+    assert body and all(right - 1 <= line[2] for line in body)
+    starts = {round(line[1]) for line in _lines(pdf, page, rtl=True)}
+    assert len(starts) > 3
