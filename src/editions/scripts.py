@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Article, Edition
-from .sanitize import html_to_text
 from .styles import Style
 
 log = logging.getLogger("editions")
@@ -84,6 +84,9 @@ def bundled_codepoints(style: Style) -> frozenset[int]:
     return frozenset(covered)
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _texts(article: Article) -> Iterable[str]:
     yield article.title
     yield article.subtitle or ""
@@ -92,25 +95,19 @@ def _texts(article: Article) -> Iterable[str]:
     for value in (source.publication, source.rights, source.note):
         yield value or ""
     yield from source.translators
-    yield html_to_text(article.body_html or "")
-    for note in article.footnotes:
-        yield html_to_text(note)
+    for html in (article.body_html or "", *article.footnotes):
+        yield _TAG.sub(" ", html)  # the text, without markup (and attribute values, never printed)
 
 
 def uncovered_scripts(texts: Iterable[str], covered: frozenset[int]) -> dict[str, str]:
     """The scripts of ``texts`` with characters outside ``covered``, each with up to five of them."""
     found: dict[str, str] = {}
-    seen: set[str] = set()
-    for text in texts:
-        for char in text:
-            if char in seen:
-                continue
-            seen.add(char)
-            if ord(char) in covered:
-                continue
-            script = script_of(char)
-            if script is not None and len(found.get(script, "")) < 5:
-                found[script] = found.get(script, "") + char
+    for char in dict.fromkeys("".join(texts)):  # each character once, in the order of the text
+        if ord(char) in covered:
+            continue
+        script = script_of(char)
+        if script is not None and len(found.get(script, "")) < 5:
+            found[script] = found.get(script, "") + char
     return found
 
 
