@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from editions.model import Article, Edition
-from editions.scripts import bundled_codepoints, script_of, uncovered_scripts, warn_unbundled_scripts
+from editions.scripts import (
+    bundled_codepoints,
+    script_of,
+    system_font_for,
+    uncovered_scripts,
+    warn_unbundled_scripts,
+)
 from editions.styles import load_style
 
 
@@ -50,7 +56,14 @@ def test_one_warning_per_article_and_script_naming_the_file(tmp_path: Path) -> N
         title="Mumbai", body_html="<p>The banner said हड़ताल and 罢工.</p>", path=tmp_path / "m.md"
     )
     edition = Edition(title="Ports", articles=(article,))
-    assert warn_unbundled_scripts(edition, load_style()) == [
-        f"{tmp_path / 'm.md'}: no bundled font for Devanagari script (हड़ता…); using the system's fonts",
-        f"{tmp_path / 'm.md'}: no bundled font for Han script (罢工…); using the system's fonts",
+    messages = warn_unbundled_scripts(edition, load_style())
+    assert [m.split("; ")[0] for m in messages] == [
+        f"{tmp_path / 'm.md'}: no bundled font for Devanagari script (हड़ता…)",
+        f"{tmp_path / 'm.md'}: no bundled font for Han script (罢工…)",
     ]
+    assert all(m.split("; ")[1].startswith("using the system's fonts") for m in messages)
+
+
+def test_fontconfig_is_asked_whether_the_machine_has_the_letters() -> None:
+    assert system_font_for("abc") is True  # every machine that renders PDFs has a Latin font
+    assert system_font_for("\U000f0000") is False  # a private-use plane character: no font

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import shutil
+import subprocess
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,11 +113,33 @@ def uncovered_scripts(texts: Iterable[str], covered: frozenset[int]) -> dict[str
     return found
 
 
+@functools.cache
+def system_font_for(chars: str) -> bool | None:
+    """Whether a font installed on this machine has every one of ``chars`` (asked of fontconfig's
+    ``fc-list``, which WeasyPrint's Pango uses too); ``None`` when fontconfig cannot be asked."""
+    if shutil.which("fc-list") is None:
+        return None
+    charset = " ".join(f"{ord(ch):x}" for ch in chars)
+    try:
+        listing = subprocess.run(
+            ["fc-list", f":charset={charset}", "family"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(listing.stdout.strip()) if listing.returncode == 0 else None
+
+
 def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
     """Log (and return) one warning per article and script that no bundled font of ``style`` sets.
 
     For example ``articles/tokyo.md: no bundled font for Han script (東京の港…); using the
-    system's fonts``. The edition's own fields (title, subtitle …) are checked as one more source.
+    system's fonts``, with a warning that they print as empty boxes when no font installed on the
+    machine has them either. The edition's own fields (title, subtitle …) are checked as one more
+    source.
     """
     covered = bundled_codepoints(style)
     if not covered:  # a style without bundled fonts uses the system's for everything: nothing to say
@@ -136,7 +160,12 @@ def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
     for where, texts in sources:
         for script, sample in sorted(uncovered_scripts(texts, covered).items()):
             what = "symbols" if script == "symbols" else f"{script} script"
-            messages.append(f"{where}: no bundled font for {what} ({sample}…); using the system's fonts")
+            message = f"{where}: no bundled font for {what} ({sample}…); using the system's fonts"
+            if system_font_for(sample) is False:
+                message += (
+                    ", but none here has them either: they print as empty boxes (install a font for them)"
+                )
+            messages.append(message)
     for message in messages:
         log.warning("%s", message)
     return messages
