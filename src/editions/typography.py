@@ -19,8 +19,12 @@ Conventions (the README documents the same list):
 * Quotes: ``"`` becomes the language's primary marks and ``'`` (when not an apostrophe) its
   secondary ones; a ``"`` directly inside primary marks gets the secondary ones. en, nl, tr “ ” ‘ ’;
   fr « » “ ”; de, cs, sk „ “ ‚ ‘; de-CH « » ‹ ›; ru, uk, be « » „ “; es, ca, it, pt, el « » “ ”;
-  pt-BR “ ” ‘ ’; pl, ro „ ” « »; sv, fi ” ” ’ ’; da » « › ‹; nb, nn « » ‘ ’; other languages
-  follow English. Curly quotes already in the text are kept as they are.
+  pt-BR “ ” ‘ ’; pl, ro „ ” « »; sv, fi ” ” ’ ’; da » « › ‹; nb, nn « » ‘ ’; ar, fa, ur « » ” “;
+  he, yi „ ” ‚ ’; other languages follow English. Curly quotes already in the text are kept as
+  they are.
+* Arabic script: a comma between Arabic-script words becomes the Arabic comma ، (U+060C).
+  Hebrew: ``"`` between Hebrew letters is gershayim ״ (U+05F4) and ``'`` after a Hebrew letter
+  geresh ׳ (U+05F3), never quotes.
 * Apostrophes are U+2019 in every language: don’t, l’homme, ’90s, rock ’n’ roll, ’til, ’t.
   ``5'10"`` becomes ``5′10″``.
 * Dashes: ``--`` and a hyphen spaced between words become the language's dash. English (and
