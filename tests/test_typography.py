@@ -88,6 +88,29 @@ APOSTROPHES = [
 ]
 
 
+# Arabic, Persian, Hebrew: their quotes; the Arabic comma between Arabic words; Hebrew geresh and
+# gershayim, which are never quotes.
+RIGHT_TO_LEFT = [
+    ("ar", '"لن نعود إلى العمل"، قال أحد العمال', "«لن نعود إلى العمل»، قال أحد العمال"),
+    ("ar", 'قال: "لن نعود "أبدًا" إلى العمل"', "قال: «لن نعود \u201dأبدًا\u201c إلى العمل»"),
+    ("ar", "يوم الأحد المقبل, وأن الإضراب مستمر", "يوم الأحد المقبل، وأن الإضراب مستمر"),
+    ("ar", "نسبة 1,5 في المئة, and more", "نسبة 1,5 في المئة, and more"),  # digits, Latin: unchanged
+    ("ar", 'وقال, "no"', "وقال, «no»"),  # a comma before Latin text stays
+    ("fa", '"سلام"، گفت', "«سلام»، گفت"),
+    ("fa", "کارگران, معلمان و پرستاران", "کارگران، معلمان و پرستاران"),
+    ("he", '"אנחנו לא מבקשים", אמר', "„אנחנו לא מבקשים”, אמר"),
+    ("he", 'יו"ר הוועד וצה"ל', "יו\u05f4ר הוועד וצה\u05f4ל"),
+    ("he", "ג'ון ופרופ' כהן", "ג\u05f3ון ופרופ\u05f3 כהן"),
+    ("he", '"ארה"ב" אמר', "„ארה\u05f4ב” אמר"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), RIGHT_TO_LEFT)
+def test_arabic_persian_and_hebrew(lang: str, text: str, expected: str) -> None:
+    assert smarten_text(text, lang) == expected
+    assert smarten_text(expected, lang) == expected  # idempotent
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), QUOTES + APOSTROPHES)
 def test_quotes_and_apostrophes(lang: str, text: str, expected: str) -> None:
     assert smarten_text(text, lang) == expected

@@ -65,7 +65,6 @@ EPUB_TYPE = f"{{{EPUB_NS}}}type"
 
 COVER_SIZE = (1600, 2560)
 TEXT_DIR = "text"
-RTL_LANGS = frozenset({"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
 IBOOKS_PREFIX = "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
 RESERVED_NAMES = frozenset({"cover", "titlepage", "toc", "sources", "colophon"})
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif")}
@@ -652,7 +651,7 @@ def _replace_source(source: Source, **changes: Any) -> Source:
 
 
 def _direction(lang: str) -> str:
-    return "rtl" if i18n.primary(lang) in RTL_LANGS else "ltr"
+    return i18n.direction(lang)
 
 
 def _web_url(url: str | None) -> str | None:
@@ -939,11 +938,26 @@ def _font_css(fonts: list[_Font], css: str, documents: Sequence[_Document]) -> t
     """``@font-face`` rules for the fonts the book needs, and the font files (unmodified) with their licences.
 
     The fonts are packed whole: subsetting an OFL font with Reserved Font Names would make a Modified
-    Version that may not keep its name. Monospaced fonts are packed only when the text has code.
+    Version that may not keep its name. Monospaced fonts are packed only when the text has code, and
+    the families for other scripts (Arabic, Hebrew) only when the text has letters only they have;
+    those come after the text family in the body's font list.
     """
     text_family = fonts[0].family
     has_code = any(re.search(rb"<(code|pre|kbd|samp)[\s>]", d.content) for d in documents)
-    chosen = [f for f in fonts if f.family == text_family or (has_code and "mono" in f.family.lower())]
+    text_chars = {ord(ch) for d in documents for ch in d.content.decode("utf-8") if ord(ch) > 0x7F}
+    text_font = _codepoints(fonts[0].path)
+    script_families = [
+        f.family
+        for f in fonts
+        if f.family != text_family
+        and "mono" not in f.family.lower()
+        and any(c in _codepoints(f.path) and c not in text_font for c in text_chars)
+    ]
+    chosen = [
+        f
+        for f in fonts
+        if f.family in (text_family, *script_families) or (has_code and "mono" in f.family.lower())
+    ]
     resources: list[_Resource] = []
     rules = []
     licences: dict[Path, None] = {}
@@ -965,7 +979,8 @@ def _font_css(fonts: list[_Font], css: str, documents: Sequence[_Document]) -> t
         uid = "licence-" + re.sub(r"[^A-Za-z0-9]+", "-", licence.stem).strip("-").lower()
         resources.append(_Resource(f"fonts/{licence.name}", "text/plain", licence.read_bytes(), uid))
     mono = next((f.family for f in chosen if "mono" in f.family.lower()), None)
-    use = [f'body {{ font-family: "{text_family}", serif; }}']
+    families = "".join(f'"{family}", ' for family in dict.fromkeys([text_family, *script_families]))
+    use = [f"body {{ font-family: {families}serif; }}"]
     if mono:
         use.append(f'code, pre, kbd, samp {{ font-family: "{mono}", monospace; }}')
     header = "/* Embedded fonts (make-epub --embed-fonts) */\n" + "\n".join(rules) + "\n"

@@ -37,6 +37,7 @@ from .inputs import check_edition_outputs
 from .model import Article, Edition
 from .resources import ResourceLoader, ResourcePolicy
 from .sanitize import html_to_text
+from .scripts import warn_unbundled_scripts
 from .styles import Style, load_style
 from .textio import write_atomic
 from .version import __version__
@@ -261,11 +262,14 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     env.filters["stop"] = full_stop
     env.filters["url_breaks"] = url_breaks
+    env.filters["direction"] = i18n.direction
     env.globals["label"] = i18n.label
     env.globals["issue_line"] = issue_line
     env.globals["issue_number"] = lambda edition, lang: i18n.issue_number(
         edition.volume, edition.number, lang
     )
+    env.globals["name_separator"] = i18n.name_separator
+    env.globals["comma"] = i18n.comma
     return env
 
 
@@ -330,10 +334,14 @@ def render_html(
     :class:`~editions.resources.ResourceLoader` for the edition's folder, no remote images).
     ``style`` is a style name, folder or :class:`Style` (default: the edition's, else
     ``default``); ``medium`` is ``"screen"`` or ``"print"``; ``extra`` adds values to the
-    template's context; ``template`` names the style's template to render. Returns the HTML.
+    template's context; ``template`` names the style's template to render. For ``print``, each
+    script no bundled font of the style can set is warned about (:mod:`editions.scripts`).
+    Returns the HTML.
     Raises :class:`EditionsError` for an unknown style, a missing template or a template error.
     """
     resolved = style if isinstance(style, Style) else load_style(style or edition.style, edition.root)
+    if medium == "print":  # the PDF uses the style's bundled fonts: say which scripts they cannot set
+        warn_unbundled_scripts(edition, resolved)
     loader = resources or ResourceLoader(edition.root)
     articles = [prepare_article(loader.article(a), medium) for a in edition.articles]
     context: dict[str, Any] = {

@@ -222,6 +222,75 @@ LABELS: dict[str, dict[str, str]] = {
         "volume_abbr": "Τόμ.",
         "number_abbr": "Αρ.",
     },
+    "ar": {
+        "and": "و",
+        "contents": "المحتويات",
+        "by": "بقلم",
+        "originally_published": "نُشر أصلًا في",
+        "published": "نُشر",
+        "sources": "المصادر",
+        "colophon": "معلومات النشر",
+        "notes": "الهوامش",
+        "back_to_text": "العودة إلى النص",
+        "edited_by": "تحرير",
+        "published_by": "صادر عن",
+        "rights": "الحقوق",
+        "contact": "للتواصل",
+        "title_page": "صفحة العنوان",
+        "cover": "الغلاف",
+        "start": "بداية النص",
+        "scan_to_open": "امسح الرمز لفتح الأصل",
+        "source_not_recorded": "المصدر غير مسجّل",
+        "translated_by": "ترجمة",
+        "volume_abbr": "المجلد",
+        "number_abbr": "العدد",
+    },
+    "fa": {
+        "and": "و",
+        "contents": "فهرست مطالب",
+        "by": "نوشتهٔ",
+        "originally_published": "نخستین‌بار منتشرشده در",
+        "published": "منتشرشده",
+        "sources": "منابع",
+        "colophon": "شناسنامهٔ کتاب",
+        "notes": "یادداشت‌ها",
+        "back_to_text": "بازگشت به متن",
+        "edited_by": "به کوشش",
+        "published_by": "ناشر:",
+        "rights": "حقوق",
+        "contact": "تماس",
+        "title_page": "صفحهٔ عنوان",
+        "cover": "جلد",
+        "start": "آغاز متن",
+        "scan_to_open": "برای باز کردن متن اصلی اسکن کنید",
+        "source_not_recorded": "منبع ثبت نشده است",
+        "translated_by": "ترجمهٔ",
+        "volume_abbr": "دوره",
+        "number_abbr": "شماره",
+    },
+    "he": {
+        "and": "ו",
+        "contents": "תוכן העניינים",
+        "by": "מאת",
+        "originally_published": "מקור:",
+        "published": "פורסם",
+        "sources": "מקורות",
+        "colophon": "קולופון",
+        "notes": "הערות",
+        "back_to_text": "חזרה לטקסט",
+        "edited_by": "עריכה:",
+        "published_by": "הוצאה לאור:",
+        "rights": "זכויות",
+        "contact": "יצירת קשר",
+        "title_page": "שער",
+        "cover": "כריכה",
+        "start": "תחילת הטקסט",
+        "scan_to_open": "סרקו לפתיחת המקור",
+        "source_not_recorded": "המקור לא צוין",
+        "translated_by": "תרגום:",
+        "volume_abbr": "כרך",
+        "number_abbr": "גיליון",
+    },
 }
 
 
@@ -233,6 +302,36 @@ def primary(lang: str) -> str:
 def label(key: str, lang: str) -> str:
     """The word for ``key`` in ``lang``, falling back to English."""
     return LABELS.get(primary(lang), LABELS["en"]).get(key) or LABELS["en"][key]
+
+
+#: Languages written right to left (primary subtags): Arabic, Aramaic, Dhivehi, Persian, Hebrew,
+#: Kurdish (Sorani, in Arabic script), Pashto, Sindhi, Uyghur, Urdu, Yiddish.
+RTL_LANGS = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def direction(lang: str) -> str:
+    """``"rtl"`` for a language written right to left (Arabic, Persian, Hebrew …), else ``"ltr"``."""
+    return "rtl" if primary(lang or "en") in RTL_LANGS else "ltr"
+
+
+#: The word "and" between the last two names where it joins the next word (Arabic و, Hebrew ו).
+_JOINED_AND = frozenset({"ar", "he", "yi"})
+#: Languages written in Arabic script, whose comma is the Arabic comma ، (U+060C).
+_ARABIC_COMMA = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug"})
+
+
+def comma(lang: str) -> str:
+    """The comma of ``lang``: ``","``, or ``"،"`` in languages written in Arabic script."""
+    return "\u060c" if primary(lang or "en") in _ARABIC_COMMA else ","
+
+
+def name_separator(lang: str, *, last: bool) -> str:
+    """What goes between two names in running text: ``", "``, or ``" and "`` before the last one
+    (``"، "`` and ``" و"`` in Arabic, whose "and" joins the name after it)."""
+    if not last:
+        return comma(lang) + " "
+    word = label("and", lang)
+    return f" {word}" if primary(lang) in _JOINED_AND else f" {word} "
 
 
 @functools.cache
@@ -264,7 +363,7 @@ def issue_number(volume: int | None, number: int | None, lang: str) -> str:
         for key, value in (("volume_abbr", volume), ("number_abbr", number))
         if value is not None
     ]
-    return ", ".join(parts)
+    return f"{comma(lang)} ".join(parts)
 
 
 def issue_line(volume: int | None, number: int | None, date: dt.date | None, lang: str) -> str:

@@ -19,8 +19,12 @@ Conventions (the README documents the same list):
 * Quotes: ``"`` becomes the language's primary marks and ``'`` (when not an apostrophe) its
   secondary ones; a ``"`` directly inside primary marks gets the secondary ones. en, nl, tr “ ” ‘ ’;
   fr « » “ ”; de, cs, sk „ “ ‚ ‘; de-CH « » ‹ ›; ru, uk, be « » „ “; es, ca, it, pt, el « » “ ”;
-  pt-BR “ ” ‘ ’; pl, ro „ ” « »; sv, fi ” ” ’ ’; da » « › ‹; nb, nn « » ‘ ’; other languages
-  follow English. Curly quotes already in the text are kept as they are.
+  pt-BR “ ” ‘ ’; pl, ro „ ” « »; sv, fi ” ” ’ ’; da » « › ‹; nb, nn « » ‘ ’; ar, fa, ur « » ” “;
+  he, yi „ ” ‚ ’; other languages follow English. Curly quotes already in the text are kept as
+  they are.
+* Arabic script: a comma between Arabic-script words becomes the Arabic comma ، (U+060C).
+  Hebrew: ``"`` between Hebrew letters is gershayim ״ (U+05F4) and ``'`` after a Hebrew letter
+  geresh ׳ (U+05F3), never quotes.
 * Apostrophes are U+2019 in every language: don’t, l’homme, ’90s, rock ’n’ roll, ’til, ’t.
   ``5'10"`` becomes ``5′10″``.
 * Dashes: ``--`` and a hyphen spaced between words become the language's dash. English (and
@@ -91,6 +95,8 @@ class _Rules:
     titles: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     single_letter_words: str = ""
+    arabic_comma: bool = False
+    hebrew_marks: bool = False
 
 
 _GUILLEMETS = ("\u00ab", "\u00bb")
@@ -165,6 +171,16 @@ _SV = _Rules(_SWEDISH_DOUBLE, _SWEDISH_SINGLE, EN, spaced_dash=True, group_digit
 _NB = _Rules(_GUILLEMETS, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
 _HR = _Rules(_POLISH_DOUBLE, _ENGLISH_SINGLE, EN, spaced_dash=True, group_digits=True)
 _BALTIC = _Rules(_GERMAN_DOUBLE, _GERMAN_SINGLE, EN, spaced_dash=True, group_digits=True)
+# Arabic and Persian: guillemets, as the Arabic and Persian press sets quotations (CLDR's primary
+# quotes for Persian; « » are mirrored in right-to-left text, so « still opens on the right). Inner
+# quotes ” “ as CLDR gives them for Arabic (curly quotes are not mirrored: ” is the one that opens
+# on the right). A comma between Arabic words becomes the Arabic comma ، (U+060C). Dashes, spaces
+# and digits are left as typed.
+_AR = _Rules(_GUILLEMETS, ("\u201d", "\u201c"), arabic_comma=True)
+# Hebrew: „ ” outside, ‚ ’ inside (the Academy of the Hebrew Language's punctuation rules, which
+# also allow straight marks); a " between Hebrew letters is gershayim ״ (U+05F4: צה״ל) and a ' after
+# a Hebrew letter is geresh ׳ (U+05F3: ג׳ון), never quotes (Unicode Standard, 9.1 Hebrew).
+_HE = _Rules(_POLISH_DOUBLE, ("\u201a", "\u2019"), hebrew_marks=True)
 
 # Keys are a primary language subtag, or primary-region where the region changes the rules.
 _RULES: dict[str, _Rules] = {
@@ -206,6 +222,11 @@ _RULES: dict[str, _Rules] = {
     "lv": replace(_BALTIC, primary=_GUILLEMETS, secondary=_POLISH_DOUBLE),
     "is": replace(_BALTIC, group_digits=False),
     "tr": replace(_NL, titles=()),
+    "ar": _AR,
+    "fa": _AR,
+    "ur": _AR,
+    "he": _HE,
+    "yi": _HE,
 }
 
 
@@ -876,6 +897,15 @@ def _compiled(key: str) -> _Compiled:
     )
 
 
+_HEBREW_LETTER = "\u05d0-\u05ea"
+_GERSHAYIM = re.compile(f'(?<=[{_HEBREW_LETTER}])"(?=[{_HEBREW_LETTER}])')
+_GERESH = re.compile(f"(?<=[{_HEBREW_LETTER}])'")
+# A comma after an Arabic-script letter (not a digit: 1,5 stays) and before a space and Arabic text.
+_ARABIC_WORD_COMMA = re.compile(
+    "(?<=[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]),(?=[ \u00a0]+[\u0600-\u06ff])"
+)
+
+
 def _smarten(doc: _Text, key: str) -> None:
     """Run every rule, in order, over one language's text."""
     compiled = _compiled(key)
@@ -887,7 +917,12 @@ def _smarten(doc: _Text, key: str) -> None:
     doc.substitute(_SPACED_HYPHEN, _spaced_hyphen(rules))
     doc.substitute(_YEAR_RANGE, _year_range)
     doc.substitute(_PRIMES, _primes)
+    if rules.hebrew_marks:
+        doc.substitute(_GERSHAYIM, lambda _: "\u05f4")
+        doc.substitute(_GERESH, lambda _: "\u05f3")
     _quotes(doc, rules)
+    if rules.arabic_comma:
+        doc.substitute(_ARABIC_WORD_COMMA, lambda _: "\u060c")
     if rules.french_spacing:
         doc.substitute(_FR_OPEN, _french_after_guillemet)
         doc.substitute(_FR_CLOSE, _french_before(NNBSP, "\u00ab"))

@@ -38,7 +38,7 @@ def geometry_css(geometry: PageGeometry) -> str:
             f"  --text-width: {num(g.text_width)}mm;",
             f"  --text-height: {num(g.text_height)}mm;",
             f"  --body-size: {num(g.font_size_pt)}pt;",
-            f"  --body-align: {'justify' if g.justify else 'left'};",
+            f"  --body-align: {'justify' if g.justify else 'start'};",
             "}",
             f"@page {{ size: {g.paper.css}; margin: {num(g.top)}mm {num(g.outer)}mm"
             f" {num(g.bottom)}mm {num(g.inner)}mm; }}",
