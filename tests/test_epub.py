@@ -25,7 +25,9 @@ from PIL import Image
 
 import editions
 from editions.cli import make_epub_main
-from editions.epub import cover_text, draw_cover, epub_identifier, make_epub, render_epub
+from editions.epub import make_epub, render_epub
+from editions.epub.book import epub_identifier
+from editions.epub.cover import cover_text, draw_cover
 
 DATA = Path(__file__).parent / "data" / "epub"
 COLLECTION = DATA / "collection"
@@ -706,7 +708,7 @@ def test_drawn_cover(books: dict[str, Path]) -> None:
 def test_cover_fonts_cover_cyrillic_and_greek() -> None:
     from fontTools.ttLib import TTFont
 
-    from editions.epub import _CoverFonts
+    from editions.epub.cover import _CoverFonts
 
     fonts = _CoverFonts(editions.load_style())
     text = "Забастовка на заводе ЁёЪъ Ψωμί Παιδεία «»—"
@@ -741,7 +743,7 @@ def test_right_to_left(books: dict[str, Path]) -> None:
 def test_cover_falls_back_to_a_system_font_for_other_scripts() -> None:
     from fontTools.ttLib import TTFont
 
-    from editions.epub import _CoverFonts, _system_fonts_for
+    from editions.epub.cover import _CoverFonts, _system_fonts_for
 
     text = "שביתה בנמל: 2024"
     if not _system_fonts_for(text):
@@ -755,7 +757,7 @@ def test_cover_falls_back_to_a_system_font_for_other_scripts() -> None:
 
 
 def test_cover_warns_when_no_font_has_the_glyphs(monkeypatch, caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr("editions.epub._system_fonts_for", lambda chars: {})
+    monkeypatch.setattr("editions.epub.cover._system_fonts_for", lambda chars: {})
     draw_cover(editions.Edition(title="שביתה בנמל", articles=(), lang="he"), editions.load_style())
     assert "no font here can set" in caplog.text and "cover image" in caplog.text
     caplog.clear()
