@@ -14,9 +14,10 @@ import pytest
 import yaml
 
 from editions import Article, EditionsError, read_article
-from editions.importer import html_to_markdown, import_articles
+from editions.importer import import_articles
 from editions.readers import markdown as markdown_reader
 from editions.sanitize import clean_html
+from editions.tomarkdown import html_to_markdown
 
 DATA = Path(__file__).parent / "data"
 WEB = DATA / "web"
