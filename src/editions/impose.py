@@ -11,7 +11,12 @@ Layouts (:data:`LAYOUTS`):
     Saddle stitch: two pages side by side on a sheet twice the page size (A5 on A4 landscape,
     half-letter on letter landscape, A6 on A5 landscape), printed double-sided, the stack folded
     in half and stapled on the fold. The reading pages are padded to a multiple of 4 with blank
-    pages placed *before the back cover*, so the last reading page stays the outside back.
+    pages placed *before the back cover*, so the last reading page stays the outside back; in a
+    PDF made by ``make-pdf`` (whose last page is its outside back cover, named destination
+    ``back-cover``, after the colophon, ``colophon``) they go before the colophon, so that it
+    stays the inside back cover. A right-to-left document (``/ViewerPreferences /Direction
+    /R2L``, else a right-to-left ``/Lang`` such as Arabic, Persian or Hebrew) is bound on the
+    right: every sheet side is mirrored, the front cover on the left half of the outer side.
     ``signature=N`` splits a thick book into folded signatures of N pages (a multiple of 4) for
     sewn or glued binding; the last signature holds what is left (a multiple of 4 pages, never
     padded further: up to three blank pages is all a book ever gets). ``duplex="short"``
@@ -70,6 +75,7 @@ from pypdf.generic import (
 )
 
 from .errors import EditionsError
+from .i18n import direction as direction_of
 from .inputs import same_file
 from .textio import atomic_path, write_atomic
 
@@ -286,10 +292,13 @@ def _impose(
             f"creep of {creep_mm:g} mm is too large for pages {cell_w / PT_PER_MM:.0f} mm wide", source_path
         )
 
+    back = _back_pages(reader)
     if layout == "booklet":
-        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM)
+        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM, back)
+        if _right_to_left(reader):
+            sides = [_mirrored(side) for side in sides]
     elif layout == "zine":
-        sides, cols, rows, total, signatures = _zine(n)
+        sides, cols, rows, total, signatures = _zine(n, back)
     else:
         sides, cols, rows, total, signatures = _two_up(n)
     sheets = max(side.sheet for side in sides)
@@ -341,19 +350,62 @@ def _impose(
     return ImposeResult(out_path, layout, n, total - n, sheets, sheet_size, note)
 
 
-def _reading_order(n: int, total: int) -> list[int | None]:
-    """Reading pages padded to ``total`` with blanks before the back cover (the last page)."""
+def _back_pages(reader: PdfReader) -> int:
+    """How many pages end the book and stay at its end, after the blanks: the colophon's pages and
+    the outside back cover when the PDF names both (``make-pdf``'s), else the last page only."""
+    n = len(reader.pages)
+    try:
+        dests = reader.named_destinations
+        if "back-cover" not in dests or "colophon" not in dests:
+            return 1
+        back = reader.get_destination_page_number(dests["back-cover"])
+        colophon = reader.get_destination_page_number(dests["colophon"])
+    except Exception:  # a damaged name tree is no reason to fail: pad before the last page
+        return 1
+    if back != n - 1 or not 0 < colophon < back:
+        return 1
+    return n - colophon
+
+
+def _right_to_left(reader: PdfReader) -> bool:
+    """Whether the PDF reads right to left: its ``/ViewerPreferences /Direction``, else its ``/Lang``."""
+    root = cast(DictionaryObject, reader.trailer["/Root"])
+    try:
+        preferences = root.get("/ViewerPreferences")
+        direction = preferences.get_object().get("/Direction") if preferences is not None else None
+        if direction is not None:
+            return str(direction) == "/R2L"
+        lang = root.get("/Lang")
+        return lang is not None and direction_of(str(lang)) == "rtl"
+    except Exception:  # a damaged catalog: left to right, as most books are
+        return False
+
+
+def _mirrored(side: _Side) -> _Side:
+    """A sheet side of a book bound on the right: each page in the mirror-image cell, the creep
+    shift (toward the spine) reversed with it."""
+    cols = 1 + max(place.col for place in side.places)
+    places = tuple(
+        _Place(p.page, cols - 1 - p.col, p.row, p.upside_down, -p.shift) for p in side.places
+    )
+    return _Side(places, side.sheet, side.face, side.turned, side.signature)
+
+
+def _reading_order(n: int, total: int, back: int = 1) -> list[int | None]:
+    """Reading pages padded to ``total`` with blanks before the last ``back`` pages (the back cover,
+    and the colophon before it)."""
     blanks: list[int | None] = [None] * (total - n)
-    if n == 1:
-        return [0, *blanks]
-    return [*range(n - 1), *blanks, n - 1]
+    back = min(back, n - 1)
+    if back < 1:
+        return [*range(n), *blanks]
+    return [*range(n - back), *blanks, *range(n - back, n)]
 
 
 def _booklet(
-    n: int, signature: int | None, duplex: str, creep: float
+    n: int, signature: int | None, duplex: str, creep: float, back: int = 1
 ) -> tuple[list[_Side], int, int, int, list[int]]:
     total = -(-n // 4) * 4
-    order = _reading_order(n, total)
+    order = _reading_order(n, total, back)
     size = signature or total
     signatures = [min(size, total - start) for start in range(0, total, size)]
     sides: list[_Side] = []
@@ -395,8 +447,8 @@ _ZINE_PANELS = (
 )
 
 
-def _zine(n: int) -> tuple[list[_Side], int, int, int, list[int]]:
-    order = _reading_order(n, ZINE_PAGES)
+def _zine(n: int, back: int = 1) -> tuple[list[_Side], int, int, int, list[int]]:
+    order = _reading_order(n, ZINE_PAGES, back)
     places = tuple(
         _Place(order[number - 1], col, row, upside_down) for number, col, row, upside_down in _ZINE_PANELS
     )

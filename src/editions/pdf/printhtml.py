@@ -141,6 +141,14 @@ def print_options(
     )
 
 
+def back_cover(edition: Edition) -> str:
+    """What the outside back cover holds: ``"designed"`` or ``"blank"``, as the edition's ``[pdf]
+    back_cover`` says, else designed when there is a publisher, contact or URL to print there."""
+    if edition.pdf.back_cover:
+        return edition.pdf.back_cover
+    return "designed" if edition.publisher or edition.contact or edition.url else "blank"
+
+
 def render_print_html(
     edition: Edition,
     *,
@@ -178,6 +186,7 @@ def render_print_html(
         "geometry": geometry,
         "open_right": open_right,
     }
+    extra["back_cover"] = back_cover(edition)
     if edition.cover is not None:
         extra["cover_image"] = Path(edition.cover).resolve().as_uri()
     return render_html(printed, style=resolved, medium="print", extra=extra, resources=resources)
