@@ -52,8 +52,8 @@ TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "desc
 PDF_FIELDS = (
     "paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks", "back_cover",
 )  # fmt: skip
-#: The values of ``[pdf] back_cover``.
-BACK_COVERS = ("designed", "blank")
+#: The values of ``[pdf] back_cover`` (see :func:`editions.pdf.printhtml.back_cover`).
+BACK_COVERS = ("designed", "blank", "none")
 
 
 def load_edition(

@@ -112,8 +112,9 @@ class PdfSettings:
     ``None`` means not set: the command-line option, else the built-in default, applies. An option
     given on the command line always wins. ``impose`` (with ``signature``, ``duplex``, ``creep``
     and ``marks``) makes ``make-pdf`` also write the imposed PDF. ``back_cover`` is
-    ``"designed"`` (title, publisher, contact, a QR code of the edition's ``url``) or ``"blank"``;
-    ``None``: designed when the edition has a publisher, contact or URL to show, else blank.
+    ``"designed"`` (title, publisher, contact, a QR code of the edition's ``url``), ``"blank"`` or
+    ``"none"`` (no back cover page); ``None``: designed when the edition has a publisher, contact or
+    URL to show, else blank.
     """
 
     paper: str | None = None
