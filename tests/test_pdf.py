@@ -326,12 +326,10 @@ def test_hyphenation_follows_each_article_language(sample: Built) -> None:
 @needs_poppler
 def test_cover_has_title_imprint_image_and_no_running_head_or_folio(sample: Built) -> None:
     text = "".join(pdftotext(sample.path, 1, layout=False).split())  # spaced capitals: no spaces
-    assert text == "".join(
-        (
-            "Voices from the Shop Floor Three articles on work, wages and solidarity "
-            "Edited by The Test Collective TENTER HOOKS PRESS May 1, 2024"
-        ).split()
+    expected = "Voices from the Shop Floor Three articles on work, wages and solidarity " + (
+        "Edited by The Test Collective TENTER HOOKS PRESS May 1, 2024"
     )
+    assert text == expected.replace(" ", "")
     images = subprocess.run(
         ["pdfimages", "-list", "-f", "1", "-l", "1", str(sample.path)],
         capture_output=True,
@@ -1162,7 +1160,18 @@ def test_back_cover_qr_code_decodes_to_the_editions_url_and_builds_are_identical
     )
     assert "https://example.org/editions/tiny" in links(first.reader, last)
     subprocess.run(
-        ["pdftoppm", "-r", "300", "-f", str(last), "-l", str(last), "-png", str(first.path), str(tmp_path / "b")],
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-f",
+            str(last),
+            "-l",
+            str(last),
+            "-png",
+            str(first.path),
+            str(tmp_path / "b"),
+        ],
         check=True,
     )
     image = next(tmp_path.glob("b-*.png"))
@@ -1190,13 +1199,13 @@ def test_back_cover_settings(tmp_path: Path, manifest: str, pages: int, last: st
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("line", "number", "message"),
     [
-        ('[pdf]\nback_cover = "shiny"', "[pdf] back_cover: must be one of designed, blank, none"),
-        ('url = "example.org"', "'url' must be a web address starting with https:// or http://"),
+        ('[pdf]\nback_cover = "shiny"', 3, "[pdf] back_cover: must be one of designed, blank, none"),
+        ('url = "example.org"', 2, "'url' must be a web address starting with https:// or http://"),
     ],
 )
-def test_bad_back_cover_settings_name_the_line(tmp_path: Path, line: str, message: str) -> None:
+def test_bad_back_cover_settings_name_the_line(tmp_path: Path, line: str, number: int, message: str) -> None:
     from editions.edition import load_edition
     from editions.errors import EditionsError
 
@@ -1204,4 +1213,5 @@ def test_bad_back_cover_settings_name_the_line(tmp_path: Path, line: str, messag
     (tmp_path / "e" / "edition.toml").write_text(f'title = "Tiny"\n{line}\n', encoding="utf-8")
     with pytest.raises(EditionsError) as error:
         load_edition([tmp_path / "e"])
-    assert message in str(error.value) and ":2" in str(error.value) or ":3" in str(error.value)
+    assert message in str(error.value)
+    assert error.value.line == number

@@ -292,13 +292,13 @@ def _impose(
             f"creep of {creep_mm:g} mm is too large for pages {cell_w / PT_PER_MM:.0f} mm wide", source_path
         )
 
-    back = _back_pages(reader)
+    tail = _back_pages(reader)
     if layout == "booklet":
-        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM, back)
+        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM, tail)
         if _right_to_left(reader):
             sides = [_mirrored(side) for side in sides]
     elif layout == "zine":
-        sides, cols, rows, total, signatures = _zine(n, back)
+        sides, cols, rows, total, signatures = _zine(n, tail)
     else:
         sides, cols, rows, total, signatures = _two_up(n)
     sheets = max(side.sheet for side in sides)
@@ -362,7 +362,7 @@ def _back_pages(reader: PdfReader) -> int:
         colophon = reader.get_destination_page_number(dests["colophon"])
     except Exception:  # a damaged name tree is no reason to fail: pad before the last page
         return 1
-    if back != n - 1 or not 0 < colophon < back:
+    if back is None or colophon is None or back != n - 1 or not 0 < colophon < back:
         return 1
     return n - colophon
 
@@ -385,27 +385,26 @@ def _mirrored(side: _Side) -> _Side:
     """A sheet side of a book bound on the right: each page in the mirror-image cell, the creep
     shift (toward the spine) reversed with it."""
     cols = 1 + max(place.col for place in side.places)
-    places = tuple(
-        _Place(p.page, cols - 1 - p.col, p.row, p.upside_down, -p.shift) for p in side.places
-    )
+    places = tuple(_Place(p.page, cols - 1 - p.col, p.row, p.upside_down, -p.shift) for p in side.places)
     return _Side(places, side.sheet, side.face, side.turned, side.signature)
 
 
-def _reading_order(n: int, total: int, back: int = 1) -> list[int | None]:
-    """Reading pages padded to ``total`` with blanks before the last ``back`` pages (the back cover,
+def _reading_order(n: int, total: int, tail: int = 1) -> list[int | None]:
+    """Reading pages padded to ``total`` with blanks before the last ``tail`` pages (the back cover,
     and the colophon before it)."""
     blanks: list[int | None] = [None] * (total - n)
-    back = min(back, n - 1)
-    if back < 1:
+    tail = min(tail, n - 1)
+    if tail < 1:
         return [*range(n), *blanks]
-    return [*range(n - back), *blanks, *range(n - back, n)]
+    return [*range(n - tail), *blanks, *range(n - tail, n)]
 
 
 def _booklet(
-    n: int, signature: int | None, duplex: str, creep: float, back: int = 1
+    n: int, signature: int | None, duplex: str, creep: float, tail: int = 1
 ) -> tuple[list[_Side], int, int, int, list[int]]:
+    """The sheet sides of a booklet of ``n`` pages, its last ``tail`` pages kept at the end."""
     total = -(-n // 4) * 4
-    order = _reading_order(n, total, back)
+    order = _reading_order(n, total, tail)
     size = signature or total
     signatures = [min(size, total - start) for start in range(0, total, size)]
     sides: list[_Side] = []
@@ -447,8 +446,8 @@ _ZINE_PANELS = (
 )
 
 
-def _zine(n: int, back: int = 1) -> tuple[list[_Side], int, int, int, list[int]]:
-    order = _reading_order(n, ZINE_PAGES, back)
+def _zine(n: int, tail: int = 1) -> tuple[list[_Side], int, int, int, list[int]]:
+    order = _reading_order(n, ZINE_PAGES, tail)
     places = tuple(
         _Place(order[number - 1], col, row, upside_down) for number, col, row, upside_down in _ZINE_PANELS
     )
