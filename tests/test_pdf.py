@@ -1114,7 +1114,7 @@ def test_cover_has_the_epub_covers_hierarchy_and_rules(sample: Built) -> None:
     rows = _accent_rows(sample.path, 1)
     head = [y for y in rows if y < 0.2 * height]
     foot = [y for y in rows if y > 0.85 * height]
-    middle = [y for y in rows if subtitle[0] < y < editor[0]]
+    middle = [y for y in rows if subtitle[0] + subtitle[1] < y < subtitle[0] + subtitle[1] + 25]
     assert head and foot and middle  # rules at the head and foot, a short one under the subtitle
     assert max(head) < title[0] and min(foot) > date[0]  # the frame holds the title and the imprint
 
