@@ -750,3 +750,21 @@ def test_booklet_of_a_right_to_left_edition_is_bound_on_the_right(
     assert sides[1][1] == 2  # inside the front cover, page 2 on the right
     order = _fold_right_bound(sides)
     assert order == [*range(1, n - 1), *([None] * (total - n)), n - 1, n]
+
+
+@pytest.mark.parametrize(("lang", "direction", "mirrored"), [("en", "/R2L", True), ("ar", "/L2R", False)])
+def test_the_pdfs_reading_direction_wins_over_its_language(
+    tmp_path: Path, lang: str, direction: str, mirrored: bool
+) -> None:
+    source = tmp_path / "in.pdf"
+    weasyprint.HTML(string=_html(8, "A5").replace('<html lang="en">', f'<html lang="{lang}">')).write_pdf(
+        source
+    )
+    writer = PdfWriter(clone_from=source)
+    writer.create_viewer_preferences()
+    writer.root_object["/ViewerPreferences"][NameObject("/Direction")] = NameObject(direction)  # type: ignore[index]
+    marked = tmp_path / "marked.pdf"
+    writer.write(marked)
+    out = tmp_path / "booklet.pdf"
+    impose(marked, out)
+    assert _sides(out) == (_mirror(HAND_CHECKED[8]) if mirrored else HAND_CHECKED[8])
