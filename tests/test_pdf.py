@@ -1215,3 +1215,11 @@ def test_bad_back_cover_settings_name_the_line(tmp_path: Path, line: str, number
         load_edition([tmp_path / "e"])
     assert message in str(error.value)
     assert error.value.line == number
+
+
+@needs_poppler
+def test_the_cover_with_its_image_fits_one_page_in_large_print(tmp_path: Path) -> None:
+    built = build(DATA, tmp_path / "large.pdf", style="large-print", paper="A5")
+    assert "TENTERHOOKSPRESS" in "".join(pdftotext(built.path, 1, layout=False).split())  # the imprint
+    assert "Edited by The Test Collective" in pdftotext(built.path, 1, layout=False)
+    assert pdftotext(built.path, 2, layout=False).startswith("CONTENTS")
