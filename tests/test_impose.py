@@ -610,3 +610,161 @@ def test_bad_inputs(reading, tmp_path: Path) -> None:
     with pytest.raises(EditionsError, match="overwrite the reading PDF"):
         impose(reading(4), reading(4))
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- right-to-left books
+
+
+def _mirror(sides: list[tuple[int | None, int | None]]) -> list[tuple[int | None, int | None]]:
+    return [(right, left) for left, right in sides]
+
+
+def _fold_right_bound(sides: list[tuple[int | None, int | None]]) -> list[int | None]:
+    """Read a stack bound on the right: the reader meets front-left and back-right of sheets
+    0 … s-1, then back-left and front-right of sheets s-1 … 0."""
+    return _fold(_mirror(sides), [len(sides) * 2])
+
+
+@pytest.mark.parametrize("n", sorted(HAND_CHECKED))
+def test_right_to_left_booklet_is_bound_on_the_right(reading, tmp_path: Path, n: int) -> None:
+    source = tmp_path / "rtl.pdf"
+    html = _html(n, "A5").replace('<html lang="en">', '<html lang="ar" dir="rtl">')
+    weasyprint.HTML(string=html).write_pdf(source)
+    out = tmp_path / "booklet.pdf"
+    impose(source, out)
+    # every side mirrored: the front cover on the left half of the outer side, the back cover right
+    assert _sides(out) == _mirror(HAND_CHECKED[n])
+    total = len(HAND_CHECKED[n]) * 2
+    assert _fold_right_bound(_sides(out)) == _expected(n, total)
+
+
+def test_right_to_left_creep_still_moves_toward_the_spine(reading, tmp_path: Path) -> None:
+    source = tmp_path / "rtl.pdf"
+    html = _html(8, "A5").replace('<html lang="en">', '<html lang="ar" dir="rtl">')
+    weasyprint.HTML(string=html).write_pdf(source)
+    plain, crept = tmp_path / "plain.pdf", tmp_path / "crept.pdf"
+    impose(source, plain)
+    impose(source, crept, creep_mm=2)
+
+    def x_of(pdf: Path, page: int, word: str) -> float:
+        out = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        match = re.search(rf'xMin="([\d.]+)"[^>]*>{word}<', out)
+        assert match, word
+        return float(match.group(1))
+
+    # sheet 2 front (the innermost sheet): page 3 on the left half, page 6 on the right
+    assert x_of(crept, 3, "PAGE-003") - x_of(plain, 3, "PAGE-003") == pytest.approx(2 * MM, abs=0.2)
+    assert x_of(crept, 3, "PAGE-006") - x_of(plain, 3, "PAGE-006") == pytest.approx(-2 * MM, abs=0.2)
+
+
+# --------------------------------------------------------------------------- booklets of real editions
+
+PARAGRAPH = " ".join(["Wages had not kept up with rents for a decade, and everyone on the line knew it."] * 7)
+
+
+def _edition(folder: Path, paragraphs: int, *, lang: str = "en", extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    title, text = ("The Night Shift", PARAGRAPH) if lang == "en" else ("نوبة الليل", "عمال الميناء. " * 60)
+    (folder / "a.md").write_text(
+        f"---\ntitle: {title}\nurl: https://example.org/a\n---\n\n" + "\n\n".join([text] * paragraphs) + "\n",
+        encoding="utf-8",
+    )
+    (folder / "edition.toml").write_text(
+        f'title = "Pad Test"\nsubtitle = "Front"\npublisher = "Padding Press"\nlang = "{lang}"\n{extra}',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _made(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from editions import load_edition, make_pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return make_pdf(load_edition([folder]), folder / "reading.pdf").path
+
+
+def _squeezed(text: str) -> str:
+    """The text without any spaces (letter-spaced capitals read back with a space between letters)."""
+    return "".join(text.split())
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """The text of each page (squeezed), as pdftotext reads the whole page."""
+    count = len(PdfReader(pdf).pages)
+    width, height = _sheet_size(pdf)
+    return [_squeezed(_text(pdf, p, (0, 0, width, height))) for p in range(1, count + 1)]
+
+
+def _booklet_pages(reading_pdf: Path, booklet: Path) -> list[tuple[int | None, int | None]]:
+    """(left, right) of each sheet side: the reading page (1-based) whose text is in that half, or
+    None for a half with no text at all."""
+    texts = _page_texts(reading_pdf)
+    width, height = _sheet_size(booklet)
+    sides = []
+    for page in range(1, len(PdfReader(booklet).pages) + 1):
+        halves = []
+        for box in ((0, 0, width / 2, height), (width / 2, 0, width / 2, height)):
+            text = _squeezed(_text(booklet, page, box))
+            assert not text or texts.count(text) == 1, text  # each page tells itself apart
+            halves.append(texts.index(text) + 1 if text else None)
+        sides.append((halves[0], halves[1]))
+    return sides
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("paragraphs", "blanks"), [(13, 0), (9, 1), (5, 2), (1, 3)])
+def test_booklet_of_an_edition_keeps_the_colophon_inside_the_back_cover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paragraphs: int, blanks: int
+) -> None:
+    reading_pdf = _made(_edition(tmp_path / "e", paragraphs), monkeypatch)
+    n = len(PdfReader(reading_pdf).pages)
+    assert (n + blanks) % 4 == 0, f"{paragraphs} paragraphs make {n} pages"
+    texts = _page_texts(reading_pdf)
+    assert texts[-1] == "PadTestPADDINGPRESS"  # the outside back cover: no folio, no running head
+    assert texts[-2].startswith("COLOPHON") and texts[-2].endswith(str(n - 1))  # its folio
+    out = tmp_path / "booklet.pdf"
+    result = impose(reading_pdf, out)
+    assert result.blanks == blanks
+    order = _fold(_booklet_pages(reading_pdf, out), [n + blanks])
+    # the blanks (no text at all) come after Sources, before the colophon on the inside back cover
+    assert order == [*range(1, n - 1), *([None] * blanks), n - 1, n]
+
+
+@pytest.mark.slow
+def test_booklet_of_a_right_to_left_edition_is_bound_on_the_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading_pdf = _made(_edition(tmp_path / "ar", 3, lang="ar"), monkeypatch)
+    n = len(PdfReader(reading_pdf).pages)
+    out = tmp_path / "booklet.pdf"
+    result = impose(reading_pdf, out)
+    total = n + result.blanks
+    assert result.blanks > 0
+    sides = _booklet_pages(reading_pdf, out)
+    assert sides[0] == (1, n)  # the outer side: the front cover on the left half, the back cover right
+    assert sides[1][1] == 2  # inside the front cover, page 2 on the right
+    order = _fold_right_bound(sides)
+    assert order == [*range(1, n - 1), *([None] * (total - n)), n - 1, n]
+
+
+@pytest.mark.parametrize(("lang", "direction", "mirrored"), [("en", "/R2L", True), ("ar", "/L2R", False)])
+def test_the_pdfs_reading_direction_wins_over_its_language(
+    tmp_path: Path, lang: str, direction: str, mirrored: bool
+) -> None:
+    source = tmp_path / "in.pdf"
+    weasyprint.HTML(string=_html(8, "A5").replace('<html lang="en">', f'<html lang="{lang}">')).write_pdf(
+        source
+    )
+    writer = PdfWriter(clone_from=source)
+    writer.create_viewer_preferences()
+    writer.root_object["/ViewerPreferences"][NameObject("/Direction")] = NameObject(direction)  # type: ignore[index]
+    marked = tmp_path / "marked.pdf"
+    writer.write(marked)
+    out = tmp_path / "booklet.pdf"
+    impose(marked, out)
+    assert _sides(out) == (_mirror(HAND_CHECKED[8]) if mirrored else HAND_CHECKED[8])

@@ -325,11 +325,11 @@ def test_hyphenation_follows_each_article_language(sample: Built) -> None:
 
 @needs_poppler
 def test_cover_has_title_imprint_image_and_no_running_head_or_folio(sample: Built) -> None:
-    text = " ".join(pdftotext(sample.path, 1, layout=False).split())
-    assert text == (
-        "Voices from the Shop Floor Three articles on work, wages and solidarity "
-        "Edited by The Test Collective Tenter Hooks Press · May 1, 2024"
+    text = "".join(pdftotext(sample.path, 1, layout=False).split())  # spaced capitals: no spaces
+    expected = "Voices from the Shop Floor Three articles on work, wages and solidarity " + (
+        "Edited by The Test Collective TENTER HOOKS PRESS May 1, 2024"
     )
+    assert text == expected.replace(" ", "")
     images = subprocess.run(
         ["pdfimages", "-list", "-f", "1", "-l", "1", str(sample.path)],
         capture_output=True,
@@ -738,7 +738,10 @@ def test_an_edition_built_in_code_with_one_article(tmp_path: Path) -> None:
     reader = PdfReader(result.path)
     entries = outline(reader)
     assert [title for _, title, _ in entries] == ["Only One", "Sources", "Colophon"]  # no contents
-    assert result.pages == len(reader.pages) == 4
+    assert result.pages == len(reader.pages) == 5
+    # nothing to print on the outside back cover (no publisher, contact or URL): a blank page
+    assert pdftotext(result.path, 5, layout=False).strip() == ""
+    assert entries[-1][2] == 4  # the colophon before it, on the inside back cover
     # Without a publication or URL the article is still listed, as such.
     sources = " ".join(reader.pages[entries[1][2] - 1].extract_text().split())
     assert "Only One Source not recorded." in sources
@@ -970,12 +973,12 @@ def test_cli_uses_the_editions_pdf_settings_and_options_win(
     booklet = tmp_path / "t-booklet.pdf"
     assert size(out) == (105, 148)  # A6 from edition.toml
     width, height = size(booklet)  # two A6 pages side by side, and room for the marks around them
-    assert width > 210 and height > 148 and "Tiny · sheet 1 of 1" in pdftotext(booklet, 1)
+    assert width > 210 and height > 148 and "Tiny · sheet 1 of 2" in pdftotext(booklet, 1)
     booklet.unlink()
     assert make_pdf_main([str(folder), "-o", str(out), "-q", "--paper", "A5", "--impose", "none"]) == 0
     assert size(out) == (148, 210) and not booklet.exists()
     assert make_pdf_main([str(folder), "-o", str(out), "-q", "--no-marks"]) == 0
-    assert size(booklet) == (210, 148) and "sheet 1 of 1" not in pdftotext(booklet, 1)
+    assert size(booklet) == (210, 148) and "sheet 1 of 2" not in pdftotext(booklet, 1)
 
 
 def test_cli_missing_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1055,3 +1058,168 @@ def test_an_issue_has_a_masthead_running_heads_and_a_numbered_file_name(
     parts = make_pdf(load_edition([folder]), tmp_path / "parts.pdf", parallel=True, jobs=1).path
     assert pdftotext(parts, left).strip().splitlines()[0].strip().replace("\u00a0", " ") == head
     assert pdftotext(parts, 1) == pdftotext(pdf, 1)
+    # the outside back cover: the title and the issue, the publisher and contact, in parts too
+    count = len(reader.pages)
+    back = " ".join(pdftotext(pdf, count, layout=False).replace("\u00a0", " ").split())
+    assert back.startswith("No to the Wider War Workers Weekly · Vol. 8, No. 22 · June 15, 2024")
+    assert entries["Colophon"] == count - 1
+    assert len(PdfReader(parts).pages) == count and pdftotext(parts, count) == pdftotext(pdf, count)
+
+
+# --- the covers ----------------------------------------------------------------------------------
+
+
+def _word_boxes_of(path: Path, page: int) -> list[tuple[str, float, float]]:
+    """(word, top, height) of every word on a page, in points."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    word = re.compile(r'xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
+    return [(m[3], float(m[1]), float(m[2]) - float(m[1])) for m in word.finditer(out)]
+
+
+def _accent_rows(path: Path, page: int, dpi: int = 60) -> list[float]:
+    """The heights (points from the top) of pixel rows that hold the style's accent colour."""
+    data = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path)],
+        check=True,
+        capture_output=True,
+    ).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    assert header
+    width, height, pixels = int(header[1]), int(header[2]), data[header.end() :]
+    rows = []
+    for y in range(height):
+        row = pixels[y * width * 3 : (y + 1) * width * 3]
+        reds = sum(1 for x in range(0, len(row), 3) if row[x] > 120 and row[x + 1] < 90 and row[x + 2] < 90)
+        if reds > 5:
+            rows.append(y * 72 / dpi)
+    return rows
+
+
+@needs_poppler
+def test_cover_has_the_epub_covers_hierarchy_and_rules(sample: Built) -> None:
+    words = _word_boxes_of(sample.path, 1)
+
+    def box(word: str) -> tuple[float, float]:
+        return next((top, size) for w, top, size in words if w == word)
+
+    height = float(sample.reader.pages[0].mediabox.height)
+    title, subtitle, editor, date = box("Voices"), box("Three"), box("Edited"), box("2024")
+    assert title[1] > 1.5 * subtitle[1] > 1.5 * editor[1] * 0.9  # bold title, then subtitle, then editor
+    assert title[0] < subtitle[0] < editor[0] < date[0]
+    rows = _accent_rows(sample.path, 1)
+    head = [y for y in rows if y < 0.2 * height]
+    foot = [y for y in rows if y > 0.85 * height]
+    middle = [y for y in rows if subtitle[0] + subtitle[1] < y < subtitle[0] + subtitle[1] + 25]
+    assert head and foot and middle  # rules at the head and foot, a short one under the subtitle
+    assert max(head) < title[0] and min(foot) > date[0]  # the frame holds the title and the imprint
+
+
+@needs_poppler
+def test_a_long_title_is_set_smaller_and_stays_on_the_cover(tmp_path: Path) -> None:
+    write_tiny_edition(tmp_path / "e")
+    title = "Wages, Rents and the Cost of Living: What the Official Figures Leave Out, and Why It Matters"
+    (tmp_path / "e" / "edition.toml").write_text(f'title = "{title}"\npublisher = "P"\n', encoding="utf-8")
+    built = build(tmp_path / "e", tmp_path / "long.pdf")
+    assert "".join(pdftotext(built.path, 1, layout=False).split()) == "".join(f"{title} P".split())
+    (tmp_path / "e" / "edition.toml").write_text('title = "Wages"\npublisher = "P"\n', encoding="utf-8")
+    short = build(tmp_path / "e", tmp_path / "short.pdf")
+    sizes = [size for word, _, size in _word_boxes_of(built.path, 1) if word == "Wages,"]
+    normal = [size for word, _, size in _word_boxes_of(short.path, 1) if word == "Wages"]
+    assert sizes and normal and sizes[0] == pytest.approx(normal[0] * 1.75 / 2.3, rel=0.05)
+
+
+@needs_poppler
+def test_back_cover_is_designed_after_the_colophon(sample: Built) -> None:
+    entries = {t: p for _, t, p in outline(sample.reader)}
+    count = len(sample.reader.pages)
+    assert entries["Colophon"] == count - 1  # the colophon on the inside back cover
+    back = " ".join(pdftotext(sample.path, count, layout=False).split())
+    # title, publisher (spaced capitals), contact; no folio, no running head
+    assert "".join(back.split()) == "VoicesfromtheShopFloorTENTERHOOKSPRESSeditors@example.org"
+    assert "Back cover" not in [t for _, t, _ in outline(sample.reader)]
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools")
+def test_back_cover_qr_code_decodes_to_the_editions_url_and_builds_are_identical(tmp_path: Path) -> None:
+    write_tiny_edition(tmp_path / "e")
+    (tmp_path / "e" / "edition.toml").write_text(
+        'title = "Tiny"\ncontact = "Write to us"\nurl = "https://example.org/editions/tiny"\n',
+        encoding="utf-8",
+    )
+    first = build(tmp_path / "e", tmp_path / "a.pdf")
+    second = build(tmp_path / "e", tmp_path / "b.pdf")
+    assert first.path.read_bytes() == second.path.read_bytes()
+    last = first.pages
+    assert " ".join(pdftotext(first.path, last, layout=False).split()) == (
+        "Tiny Write to us https://example.org/editions/tiny"
+    )
+    assert "https://example.org/editions/tiny" in links(first.reader, last)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-f",
+            str(last),
+            "-l",
+            str(last),
+            "-png",
+            str(first.path),
+            str(tmp_path / "b"),
+        ],
+        check=True,
+    )
+    image = next(tmp_path.glob("b-*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True).stdout
+    assert out.split() == ["https://example.org/editions/tiny"]
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("manifest", "pages", "last"),
+    [
+        ('title = "Tiny"\n', 5, ""),  # nothing to print there: blank
+        ('title = "Tiny"\npublisher = "P"\n[pdf]\nback_cover = "blank"\n', 5, ""),
+        ('title = "Tiny"\n[pdf]\nback_cover = "designed"\n', 5, "Tiny"),
+        ('title = "Tiny"\npublisher = "P"\n[pdf]\nback_cover = "none"\n', 4, "COLOPHON"),
+    ],
+)
+def test_back_cover_settings(tmp_path: Path, manifest: str, pages: int, last: str) -> None:
+    write_tiny_edition(tmp_path / "e")
+    (tmp_path / "e" / "edition.toml").write_text(manifest, encoding="utf-8")
+    built = build(tmp_path / "e", tmp_path / "t.pdf")
+    assert built.pages == pages
+    text = pdftotext(built.path, pages, layout=False).strip()
+    assert text.startswith(last) if last else text == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "message"),
+    [
+        ('[pdf]\nback_cover = "shiny"', 3, "[pdf] back_cover: must be one of designed, blank, none"),
+        ('url = "example.org"', 2, "'url' must be a web address starting with https:// or http://"),
+    ],
+)
+def test_bad_back_cover_settings_name_the_line(tmp_path: Path, line: str, number: int, message: str) -> None:
+    from editions.edition import load_edition
+    from editions.errors import EditionsError
+
+    write_tiny_edition(tmp_path / "e")
+    (tmp_path / "e" / "edition.toml").write_text(f'title = "Tiny"\n{line}\n', encoding="utf-8")
+    with pytest.raises(EditionsError) as error:
+        load_edition([tmp_path / "e"])
+    assert message in str(error.value)
+    assert error.value.line == number
+
+
+@needs_poppler
+def test_the_cover_with_its_image_fits_one_page_in_large_print(tmp_path: Path) -> None:
+    built = build(DATA, tmp_path / "large.pdf", style="large-print", paper="A5")
+    assert "TENTERHOOKSPRESS" in "".join(pdftotext(built.path, 1, layout=False).split())  # the imprint
+    assert "Edited by The Test Collective" in pdftotext(built.path, 1, layout=False)
+    assert pdftotext(built.path, 2, layout=False).startswith("CONTENTS")

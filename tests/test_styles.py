@@ -240,7 +240,7 @@ def test_own_style_sets_title_font_colour_case_and_logo(own: dict[str, Path]) ->
     assert (0.702, 0.071, 0.106) in fill_colours(reader)  # #b3121b
     pages_with_images = [n for n, page in enumerate(reader.pages, start=1) if _draws_an_image(page)]
     colophon = {t: p for _, t, p in outline(reader)}["Colophon"]
-    assert pages_with_images == [1, colophon]
+    assert pages_with_images == [1, colophon, colophon + 1]  # cover, colophon and back cover
     html = own["html"].read_text(encoding="utf-8")
     assert html.count('<img class="logo" src="data:image/png;base64,') == 2  # cover and colophon
     assert "@media not all and (prefers-color-scheme: dark) { :root {" in html

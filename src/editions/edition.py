@@ -6,7 +6,7 @@ each with a slug that is unique within the edition.
 
 ``edition.toml`` fields: ``title, subtitle, editor, publisher, date, lang, articles`` (an ordered
 list of files relative to the manifest; default: every article in the folder sorted by name),
-``rights, colophon, contact, style, cover, logo, identifier, description``, a periodical's
+``rights, colophon, contact, url, style, cover, logo, identifier, description``, a periodical's
 ``series, volume, number, issue_date``, ``require_sources`` (true:
 stop with an error, rather than warn, when an article has no source recorded) and the ``[pdf]``
 table. The title and the text fields printed as prose (:data:`TYPESET_FIELDS`) get the
@@ -40,7 +40,7 @@ DEFAULT_FOLDER = Path("articles")
 
 MANIFEST_TEXT_FIELDS = (
     "title", "subtitle", "editor", "publisher", "rights", "colophon", "contact", "style", "identifier",
-    "description", "series",
+    "description", "series", "url",
 )  # fmt: skip
 MANIFEST_FIELDS = {
     *MANIFEST_TEXT_FIELDS, "date", "lang", "articles", "cover", "logo", "pdf", "require_sources",
@@ -49,7 +49,11 @@ MANIFEST_FIELDS = {
 #: The fields printed as text, set with the edition language's typography (curly quotes, dashes …).
 TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description", "series")
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
-PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
+PDF_FIELDS = (
+    "paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks", "back_cover",
+)  # fmt: skip
+#: The values of ``[pdf] back_cover`` (see :func:`editions.pdf.printhtml.back_cover`).
+BACK_COVERS = ("designed", "blank", "none")
 
 
 def load_edition(
@@ -179,6 +183,7 @@ def build_edition(
         number=fields.get("number"),
         issue_date=fields.get("issue_date"),
         logo=fields.get("logo"),
+        url=fields.get("url"),
     )
 
 
@@ -221,6 +226,12 @@ def read_manifest(path: Path, text: str | None = None) -> dict[str, Any]:
             "folder in styles/ beside the manifest",
             path,
             _line_of_key(path, "style"),
+        )
+    if "url" in fields and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", fields["url"]):
+        raise EditionsError(
+            f"'url' must be a web address starting with https:// or http://, not '{fields['url']}'",
+            path,
+            _line_of_key(path, "url"),
         )
     if "style" in fields:
         fields["style"] = ManifestStyle.at(fields["style"], path, _line_of_key(path, "style"))
@@ -328,6 +339,7 @@ def _pdf_settings(table: object, path: Path) -> PdfSettings:
         duplex=choice("duplex", DUPLEX_MODES),
         creep=number("creep"),
         marks=flag("marks"),
+        back_cover=choice("back_cover", BACK_COVERS),
     )
     try:  # without a layout, signature and creep are for a booklet made with --impose booklet
         layout, duplex, creep = settings.impose or "booklet", settings.duplex or "short", settings.creep or 0

@@ -11,7 +11,12 @@ Layouts (:data:`LAYOUTS`):
     Saddle stitch: two pages side by side on a sheet twice the page size (A5 on A4 landscape,
     half-letter on letter landscape, A6 on A5 landscape), printed double-sided, the stack folded
     in half and stapled on the fold. The reading pages are padded to a multiple of 4 with blank
-    pages placed *before the back cover*, so the last reading page stays the outside back.
+    pages placed *before the back cover*, so the last reading page stays the outside back; in a
+    PDF made by ``make-pdf`` (whose last page is its outside back cover, named destination
+    ``back-cover``, after the colophon, ``colophon``) they go before the colophon, so that it
+    stays the inside back cover. A right-to-left document (``/ViewerPreferences /Direction
+    /R2L``, else a right-to-left ``/Lang`` such as Arabic, Persian or Hebrew) is bound on the
+    right: every sheet side is mirrored, the front cover on the left half of the outer side.
     ``signature=N`` splits a thick book into folded signatures of N pages (a multiple of 4) for
     sewn or glued binding; the last signature holds what is left (a multiple of 4 pages, never
     padded further: up to three blank pages is all a book ever gets). ``duplex="short"``
@@ -58,11 +63,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 
 from .errors import EditionsError
+from .i18n import direction as direction_of
 from .imposenote import describe_sheet, describe_size, printing_note, standard_size
 from .imposepdf import (
     MAX_BLEED_MM,
@@ -232,10 +239,13 @@ def _impose(
             f"creep of {creep_mm:g} mm is too large for pages {cell_w / PT_PER_MM:.0f} mm wide", source_path
         )
 
+    tail = _back_pages(reader)
     if layout == "booklet":
-        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM)
+        sides, cols, rows, total, signatures = _booklet(n, signature, duplex, creep_mm * PT_PER_MM, tail)
+        if _right_to_left(reader):
+            sides = [_mirrored(side) for side in sides]
     elif layout == "zine":
-        sides, cols, rows, total, signatures = _zine(n)
+        sides, cols, rows, total, signatures = _zine(n, tail)
     else:
         sides, cols, rows, total, signatures = _two_up(n)
     sheets = max(side.sheet for side in sides)
@@ -287,19 +297,61 @@ def _impose(
     return ImposeResult(out_path, layout, n, total - n, sheets, sheet_size, note)
 
 
-def _reading_order(n: int, total: int) -> list[int | None]:
-    """Reading pages padded to ``total`` with blanks before the back cover (the last page)."""
+def _back_pages(reader: PdfReader) -> int:
+    """How many pages end the book and stay at its end, after the blanks: the colophon's pages and
+    the outside back cover when the PDF names both (``make-pdf``'s), else the last page only."""
+    n = len(reader.pages)
+    try:
+        dests = reader.named_destinations
+        if "back-cover" not in dests or "colophon" not in dests:
+            return 1
+        back = reader.get_destination_page_number(dests["back-cover"])
+        colophon = reader.get_destination_page_number(dests["colophon"])
+    except Exception:  # a damaged name tree is no reason to fail: pad before the last page
+        return 1
+    if back is None or colophon is None or back != n - 1 or not 0 < colophon < back:
+        return 1
+    return n - colophon
+
+
+def _right_to_left(reader: PdfReader) -> bool:
+    """Whether the PDF reads right to left: its ``/ViewerPreferences /Direction``, else its ``/Lang``."""
+    root = cast(DictionaryObject, reader.trailer["/Root"])
+    try:
+        preferences = root.get("/ViewerPreferences")
+        direction = preferences.get_object().get("/Direction") if preferences is not None else None
+        if direction is not None:
+            return str(direction) == "/R2L"
+        lang = root.get("/Lang")
+        return lang is not None and direction_of(str(lang)) == "rtl"
+    except Exception:  # a damaged catalog: left to right, as most books are
+        return False
+
+
+def _mirrored(side: Side) -> Side:
+    """A sheet side of a book bound on the right: each page in the mirror-image cell, the creep
+    shift (toward the spine) reversed with it."""
+    cols = 1 + max(place.col for place in side.places)
+    places = tuple(Place(p.page, cols - 1 - p.col, p.row, p.upside_down, -p.shift) for p in side.places)
+    return Side(places, side.sheet, side.face, side.turned, side.signature)
+
+
+def _reading_order(n: int, total: int, tail: int = 1) -> list[int | None]:
+    """Reading pages padded to ``total`` with blanks before the last ``tail`` pages (the back cover,
+    and the colophon before it)."""
     blanks: list[int | None] = [None] * (total - n)
-    if n == 1:
-        return [0, *blanks]
-    return [*range(n - 1), *blanks, n - 1]
+    tail = min(tail, n - 1)
+    if tail < 1:
+        return [*range(n), *blanks]
+    return [*range(n - tail), *blanks, *range(n - tail, n)]
 
 
 def _booklet(
-    n: int, signature: int | None, duplex: str, creep: float
+    n: int, signature: int | None, duplex: str, creep: float, tail: int = 1
 ) -> tuple[list[Side], int, int, int, list[int]]:
+    """The sheet sides of a booklet of ``n`` pages, its last ``tail`` pages kept at the end."""
     total = -(-n // 4) * 4
-    order = _reading_order(n, total)
+    order = _reading_order(n, total, tail)
     size = signature or total
     signatures = [min(size, total - start) for start in range(0, total, size)]
     sides: list[Side] = []
@@ -341,8 +393,8 @@ _ZINE_PANELS = (
 )
 
 
-def _zine(n: int) -> tuple[list[Side], int, int, int, list[int]]:
-    order = _reading_order(n, ZINE_PAGES)
+def _zine(n: int, tail: int = 1) -> tuple[list[Side], int, int, int, list[int]]:
+    order = _reading_order(n, ZINE_PAGES, tail)
     places = tuple(
         Place(order[number - 1], col, row, upside_down) for number, col, row, upside_down in _ZINE_PANELS
     )

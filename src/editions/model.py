@@ -111,7 +111,10 @@ class PdfSettings:
 
     ``None`` means not set: the command-line option, else the built-in default, applies. An option
     given on the command line always wins. ``impose`` (with ``signature``, ``duplex``, ``creep``
-    and ``marks``) makes ``make-pdf`` also write the imposed PDF.
+    and ``marks``) makes ``make-pdf`` also write the imposed PDF. ``back_cover`` is
+    ``"designed"`` (title, publisher, contact, a QR code of the edition's ``url``), ``"blank"`` or
+    ``"none"`` (no back cover page); ``None``: designed when the edition has a publisher, contact or
+    URL to show, else blank.
     """
 
     paper: str | None = None
@@ -122,6 +125,7 @@ class PdfSettings:
     duplex: str | None = None
     creep: float | None = None
     marks: bool | None = None
+    back_cover: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ class Edition:
     With a ``series``, the outputs carry a masthead ("Vol. 8, No. 22 · June 15, 2024"), running
     heads name the issue, default file names end with the number and the EPUB belongs to the
     series as a collection. ``logo`` is the publisher's logo (an image file), shown on the
-    cover, masthead and colophon.
+    cover, masthead and colophon. ``url`` is the edition's or publisher's web address, printed
+    with a QR code on the back cover.
     """
 
     title: str
@@ -167,6 +172,7 @@ class Edition:
     number: int | None = None
     issue_date: dt.date | None = None
     logo: Path | None = None
+    url: str | None = None
 
     def replace(self, **changes: Any) -> Edition:
         """Return a copy with some fields changed (each keyword names a field and gives its value)."""

@@ -141,6 +141,16 @@ def print_options(
     )
 
 
+def back_cover(edition: Edition) -> str:
+    """What the outside back cover, the PDF's last page, holds, as the edition's ``[pdf] back_cover``
+    says, else designed when there is a publisher, contact or URL to print there, else blank:
+    ``"designed"`` (the title, publisher, contact, and the ``url`` with its QR code), ``"blank"`` (a
+    page with nothing on it) or ``"none"`` (no such page: the colophon ends the PDF)."""
+    if edition.pdf.back_cover:
+        return edition.pdf.back_cover
+    return "designed" if edition.publisher or edition.contact or edition.url else "blank"
+
+
 def render_print_html(
     edition: Edition,
     *,
@@ -178,6 +188,7 @@ def render_print_html(
         "geometry": geometry,
         "open_right": open_right,
     }
+    extra["back_cover"] = "" if back_cover(edition) == "none" else back_cover(edition)
     if edition.cover is not None:
         extra["cover_image"] = Path(edition.cover).resolve().as_uri()
     return render_html(printed, style=resolved, medium="print", extra=extra, resources=resources)
