@@ -109,6 +109,45 @@ def test_manifest_fields_and_print_settings(folder: Path) -> None:
         editing.set_style(folder, "nope")
 
 
+def test_periodical_fields_address_and_back_cover(folder: Path) -> None:
+    editing.update_manifest(
+        folder,
+        {"series": "Workers Weekly", "volume": "8", "number": "22", "issue_date": "2024-06-15",
+         "url": "https://example.org/weekly"},
+        {"back_cover": "blank"},
+    )  # fmt: skip
+    edition = load_edition([folder])
+    assert (edition.series, edition.volume, edition.number) == ("Workers Weekly", 8, 22)
+    assert str(edition.issue_date) == "2024-06-15" and edition.url == "https://example.org/weekly"
+    assert edition.pdf.back_cover == "blank"
+    values = editing.manifest_fields(folder)
+    assert values["volume"] == "8" and values["issue_date"] == "2024-06-15"
+    saved = (folder / "edition.toml").read_text(encoding="utf-8")
+    for fields, message in [
+        ({"number": "twenty"}, "whole number"),
+        ({"volume": "0"}, "whole number"),
+        ({"issue_date": "June"}, "YYYY-MM-DD"),
+        ({"url": "example.org"}, "web address"),
+        ({"series": ""}, "give its name as 'series'"),  # a volume and number need their series
+    ]:
+        with pytest.raises(EditionsError, match=message):
+            editing.update_manifest(folder, fields)
+        assert (folder / "edition.toml").read_text(encoding="utf-8") == saved
+
+
+def test_translators_and_promos_of_an_article(folder: Path) -> None:
+    path = editing.add_article(folder, PASTED, ".txt", name="pasted text")[0]
+    editing.update_front_matter(
+        path, {"translator": "Mia Chen", "promos": "Join the union; it pays\n\nSubscribe to the bulletin\n"}
+    )
+    view = editing.read_front_matter(path)
+    assert view.fields["translator"] == "Mia Chen"
+    assert view.fields["promos"] == ["Join the union; it pays", "Subscribe to the bulletin"]
+    article = load_edition([folder]).articles[-1]
+    assert article.source.translators == ("Mia Chen",)
+    assert article.promos == ("Join the union; it pays", "Subscribe to the bulletin")
+
+
 def test_add_pasted_text_keeps_the_evidence(folder: Path) -> None:
     written = editing.add_article(folder, PASTED, ".txt", name="pasted text", url="https://example.org/depot")
     assert [p.name for p in written] == ["depot-strike-ends-with-a-raise.md"]

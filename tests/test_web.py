@@ -342,6 +342,29 @@ def test_edition_data_and_print_settings(client: TestClient, folder: Path) -> No
     assert (folder / "edition.toml").read_text(encoding="utf-8") == manifest
 
 
+def test_a_periodical_issue_back_cover_translators_and_promos(client: TestClient, folder: Path) -> None:
+    _post(
+        client, "/edition",
+        data={"series": "Workers Weekly", "volume": "8", "number": "22", "issue_date": "2024-06-15",
+              "url": "https://example.org/weekly", "back_cover": "designed"},
+    )  # fmt: skip
+    manifest = (folder / "edition.toml").read_text(encoding="utf-8")
+    assert 'series = "Workers Weekly"' in manifest and "volume = 8" in manifest and "number = 22" in manifest
+    assert "issue_date = 2024-06-15" in manifest and 'back_cover = "designed"' in manifest
+    page = client.get("/edition").text
+    assert 'value="Workers Weekly"' in page and '<option value="designed" selected>' in page
+    _post(client, "/edition", data={"number": "twenty-two"})
+    assert "whole number" in client.get("/edition").text
+    assert (folder / "edition.toml").read_text(encoding="utf-8") == manifest
+    _post(client, "/add", data={"text": PASTED})
+    name = "depot-strike-ends-with-a-raise.md"
+    _post(client, f"/article/{name}", data={"translator": "Mia Chen", "promos": "Join the union\nSubscribe"})
+    text = (folder / name).read_text(encoding="utf-8")
+    assert "translator: Mia Chen" in text and "- Join the union\n- Subscribe" in text
+    review = client.get(f"/article/{name}").text
+    assert ">Join the union\nSubscribe</textarea>" in review
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

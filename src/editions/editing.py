@@ -46,13 +46,21 @@ ARTICLE_FIELDS = (
     "url",
     "lang",
     "rights",
+    "translator",
     "note",
     "tags",
+    "promos",
 )
-#: Fields that hold a list (given as text, one item per ``;`` or line).
-LIST_FIELDS = ("author", "tags")
-#: The manifest's own text fields a person can edit (besides ``articles`` and ``[pdf]``).
-EDITION_FIELDS = ("title", "subtitle", "editor", "publisher", "date", "lang", "rights", "colophon", "contact")
+#: Fields that hold a list (given as text, one item per ``;`` or line; promos one per line).
+LIST_FIELDS = ("author", "translator", "tags", "promos")
+#: The manifest's own fields a person can edit (besides ``articles``, ``[pdf]``, style and cover).
+EDITION_FIELDS = (
+    "title", "subtitle", "editor", "publisher", "date", "lang", "rights", "colophon", "contact", "url",
+    "series", "volume", "number", "issue_date",
+)  # fmt: skip
+#: Edition fields that are dates (``YYYY-MM-DD``) and whole numbers.
+_DATE_FIELDS = ("date", "issue_date")
+_NUMBER_FIELDS = ("volume", "number")
 #: Article formats whose front matter can be edited (the others are imported first).
 EDITABLE_SUFFIXES = (".md", ".markdown", ".txt", ".text")
 
@@ -185,8 +193,12 @@ def update_manifest(
         text = (value or "").strip() if key != "colophon" else (value or "").strip("\n")
         if not text.strip():
             document.pop(key, None)
-        elif key == "date":
+        elif key in _DATE_FIELDS:
             document[key] = _parse_date(text, manifest_path(folder))
+        elif key in _NUMBER_FIELDS:
+            if not text.strip().isdigit() or int(text) < 1:
+                raise EditionsError(f"'{key}' is a whole number, not {text.strip()!r}", manifest_path(folder))
+            document[key] = int(text)
         elif "\n" in text:
             document[key] = tomlkit.string(text.replace("\r\n", "\n"), multiline=True)
         else:
@@ -433,12 +445,13 @@ def _field_value(key: str, value: Any, path: Path) -> Any:
     if value is None:
         return None
     if key in LIST_FIELDS:
-        items = value if isinstance(value, list) else re.split(r"[;\n]", str(value))
+        separators = r"\n" if key == "promos" else r"[;\n]"  # a promo may hold a semicolon
+        items = value if isinstance(value, list) else re.split(separators, str(value))
         cleaned = [" ".join(str(item).split()) for item in items]
         cleaned = [item for item in cleaned if item]
         if not cleaned:
             return None
-        return cleaned[0] if key == "author" and len(cleaned) == 1 else cleaned
+        return cleaned[0] if key in ("author", "translator") and len(cleaned) == 1 else cleaned
     if isinstance(value, dt.date):
         return value
     text = str(value).replace("\r\n", "\n").strip()
@@ -459,12 +472,12 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def list_text(value: Any) -> str:
-    """A front matter list (or single value) as the text a form shows: items joined by ``; ``."""
+def list_text(value: Any, separator: str = "; ") -> str:
+    """A front matter list (or single value) as the text a form shows: items joined by ``separator``."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        return separator.join(str(v) for v in value)
     return str(value)
 
 

@@ -33,6 +33,7 @@ from starlette.templating import Jinja2Templates
 from .. import editing
 from ..builds import DIST
 from ..editing import MAX_ARTICLE_BYTES
+from ..edition import BACK_COVERS
 from ..errors import EditionsError
 from ..impose import LAYOUTS
 from ..styles import available_styles
@@ -213,7 +214,7 @@ def create_app(
         styles = await run_in_threadpool(available_styles, workspace.folder)
         return page(
             request, "edition.html", values=values, pdf=values.get("pdf", {}), styles=styles,
-            layouts=LAYOUTS, fields=editing.EDITION_FIELDS, section="edition",
+            layouts=LAYOUTS, back_covers=BACK_COVERS, fields=editing.EDITION_FIELDS, section="edition",
             note=workspace.build.result.note if workspace.build.result else None,
         )  # fmt: skip
 
@@ -438,13 +439,18 @@ def _article_values(entry: Any, view: editing.FrontMatterView | None) -> dict[st
             url=source.url or "",
             lang=article.lang,
             rights=source.rights or "",
+            translator="; ".join(source.translators),
             note=source.note or "",
             tags="; ".join(article.tags),
+            promos="\n".join(article.promos),
         )
     if view is not None:
         for key, value in view.fields.items():
             if key in editing.ARTICLE_FIELDS:
-                values[key] = editing.list_text(value) if key in editing.LIST_FIELDS else str(value)
+                separator = "\n" if key == "promos" else "; "
+                values[key] = (
+                    editing.list_text(value, separator) if key in editing.LIST_FIELDS else str(value)
+                )
     return values
 
 
@@ -461,6 +467,7 @@ def _pdf_settings(form: Any) -> dict[str, Any]:
             raise EditionsError(f"[pdf] {key}: must be a number, not {text!r}") from None
 
     impose = str(form.get("impose") or "")
+    back_cover = str(form.get("back_cover") or "")
     return {
         "paper": str(form.get("paper") or "").strip() or None,
         "font_size": number("font_size"),
@@ -470,6 +477,7 @@ def _pdf_settings(form: Any) -> dict[str, Any]:
         "duplex": str(form.get("duplex") or "") or None,
         "creep": number("creep"),
         "marks": True if form.get("marks") else None,
+        "back_cover": back_cover if back_cover in BACK_COVERS else None,
     }
 
 
