@@ -1,11 +1,12 @@
 """The style gallery: the sample edition in each built-in style (and the guide's own style), as pictures.
 
 Builds ``articles/`` into a PDF in each built-in style, and in the example style of
-``docs/own-style/union/`` (docs/own-style.md), and renders the cover, the contents and a text page
-of each to a small PNG in ``docs/gallery/`` (poppler's pdftoppm, then a palette of 32 colours):
-``<style>-cover.png``, ``<style>-contents.png`` (none where the contents are on the cover's page,
-as in the newsletter) and ``<style>-text.png``. The same sources give the same pictures, byte for
-byte (SOURCE_DATE_EPOCH is set). Run by ``make docs``; the pictures are checked in::
+``docs/own-style/union/`` (docs/own-style.md), and renders the cover, the contents and a text
+page (the articles' page with the most text) of each to a small PNG in ``docs/gallery/``
+(poppler's pdftoppm, then a palette of 32 colours): ``<style>-cover.png``,
+``<style>-contents.png`` (none where the contents are on the cover's page, as in the newsletter)
+and ``<style>-text.png``. The same sources give the same pictures, byte for byte
+(SOURCE_DATE_EPOCH is set). Run by ``make docs``; the pictures are checked in::
 
     python docs/gallery.py [--out docs/gallery]
 """
@@ -28,11 +29,11 @@ from editions.styles import describe_styles
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "articles"
 OWN_STYLE = ROOT / "docs" / "own-style" / "union"
-WIDTH = 330  # pixels: a page's width in the gallery
+RESOLUTION = 56  # dots per inch: an A5 page 326 pixels wide, A4 463 (pages keep their relative size)
 
 
 def pages_to_show(pdf: Path) -> dict[str, int]:
-    """The 1-based pages of the cover, the contents and a full text page (the first article's second)."""
+    """The 1-based pages of the cover, the contents and a text page (the articles' fullest)."""
     reader = PdfReader(pdf)
     top = [
         (item.title, reader.get_destination_page_number(item) + 1)
@@ -41,7 +42,21 @@ def pages_to_show(pdf: Path) -> dict[str, int]:
     ]
     contents = next((page for title, page in top if title == "Contents"), None)
     articles = [page for title, page in top if title not in {"Contents", "Sources", "Colophon"}]
-    text = articles[0] + 1 if articles[0] + 1 < len(reader.pages) else articles[0]
+    back = min((page for title, page in top if title == "Sources"), default=len(reader.pages) + 1)
+    candidates = range(articles[0], back) if back > articles[0] else range(articles[0], articles[0] + 1)
+
+    def letters(page: int) -> int:
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return len("".join(text.split()))
+
+    text = max(candidates, key=lambda page: (letters(page), -page))
+    if text == 1 and len(candidates) > 1:  # the newsletter: page 1 is the cover's; show another
+        text = max(candidates[1:], key=lambda page: (letters(page), -page))
     shown = {"cover": 1, "text": text}
     if contents is not None and contents != 1:
         shown["contents"] = contents
@@ -49,24 +64,34 @@ def pages_to_show(pdf: Path) -> dict[str, int]:
 
 
 def picture(pdf: Path, page: int, out: Path) -> None:
-    """Page ``page`` of ``pdf`` as a PNG ``WIDTH`` pixels wide, in a palette of 32 colours."""
+    """Page ``page`` of ``pdf`` as a PNG at ``RESOLUTION``, in a palette of 32 colours."""
     with tempfile.TemporaryDirectory() as tmp:
         stem = Path(tmp) / "page"
+        pages = ["-f", str(page), "-l", str(page)]
         subprocess.run(
-            ["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page), "-scale-to-x", str(WIDTH),
-             "-scale-to-y", "-1", "-aa", "yes", "-aaVector", "yes", str(pdf), str(stem)],
+            ["pdftoppm", "-png", "-singlefile", *pages, "-r", str(RESOLUTION), str(pdf), str(stem)],
             check=True,
-        )  # fmt: skip
+        )
         image = Image.open(stem.with_suffix(".png")).convert("RGB")
         small = image.quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         small.save(out, optimize=True)
 
 
-def build(style: str | Path, name: str, out: Path, tmp: Path) -> list[Path]:
+def build(style: str | Path, name: str, out: Path, tmp: Path, *, opening: bool = False) -> list[Path]:
+    """The pictures of the sample in ``style``, named ``<name>-*.png``; ``opening``: the text page is
+    the first article's first page (its title in the style's headings) rather than the fullest."""
     pdf = tmp / f"{name}.pdf"
     editions.make_pdf(editions.load_edition([SAMPLE]), pdf, style=style, cache=False)  # type: ignore[arg-type]
     written = []
-    for what, page in pages_to_show(pdf).items():
+    shown = pages_to_show(pdf)
+    if opening:
+        reader = PdfReader(pdf)
+        shown["text"] = next(
+            reader.get_destination_page_number(item) + 1
+            for item in reader.outline
+            if not isinstance(item, list) and item.title not in {"Contents", "Sources", "Colophon"}
+        )
+    for what, page in shown.items():
         target = out / f"{name}-{what}.png"
         picture(pdf, page, target)
         written.append(target)
@@ -84,10 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     styles = [(name, name) for name, where, _ in describe_styles(None) if where == "built-in"]
     with tempfile.TemporaryDirectory() as tmp:
         for style, name in [*styles, (str(OWN_STYLE), "own-style")]:
-            for path in build(style, name, args.out, Path(tmp)):
-                print(
-                    f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size // 1024} kB"
-                )
+            for path in build(style, name, args.out, Path(tmp), opening=name == "own-style"):
+                shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                print(f"{shown}: {path.stat().st_size // 1024} kB")
     return 0
 
 

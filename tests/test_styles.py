@@ -8,6 +8,7 @@ fill colours from the content streams); a style of one's own, extending the defa
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -456,7 +457,7 @@ def test_newsletter_columns_are_balanced_at_an_articles_end(news: dict[str, obje
     left = min(line[1] for line in lines)
     third = (max(line[3] for line in lines) - left) / 3
     ends = [0.0, 0.0, 0.0]
-    for text, x0, y0, x1, y1 in lines:
+    for _text, x0, y0, x1, y1 in lines:
         if top < y0 < bottom and x1 - x0 < third:
             band = min(2, int((x0 - left + 1) / third))
             ends[band] = max(ends[band], y1)
@@ -482,7 +483,7 @@ def test_newsletter_loses_and_overlaps_no_text(news: dict[str, object]) -> None:
         assert not missing, (article.title, missing)
     for page in range(1, pages + 1):
         boxes = sorted(word_boxes(issue, page), key=lambda b: (b[2], b[1]))
-        for a, b in zip(boxes, boxes[1:], strict=False):
+        for a, b in itertools.pairwise(boxes):
             if abs(a[2] - b[2]) < 1:  # the same line: words do not overlap
                 assert a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5, (page, a, b)
 
@@ -513,7 +514,9 @@ def test_newsletter_leaves_no_headline_alone_at_a_pages_foot(news: dict[str, obj
     articles = [(t, p) for t, p in articles if t not in {"Contents", "Sources", "Colophon"}]
     for title, page in articles:
         lines = text_lines(long, page)
-        headline = max((line for line in lines if line[0].startswith(title[:15])), key=lambda l: l[4] - l[2])
+        headline = max(
+            (line for line in lines if line[0].startswith(title[:15])), key=lambda line: line[4] - line[2]
+        )
         width = max(line[3] for line in lines) - min(line[1] for line in lines)
         below = [line for line in lines if line[2] > headline[4] + 25 and line[3] - line[1] < width / 3]
         assert len(below) >= 2, (title, page)  # the first lines of its columns come with it
