@@ -149,6 +149,8 @@ def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
         ('[fonts]\nbody = "../../edition.toml"\n', 2, "outside the style's folder"),
         ('logo = "logo.txt"\n', 1, "logo image 'logo.txt' cannot be used"),
         ("[text]\nline_height = 9\n", 2, "[text] line_height"),
+        ('[text]\nnotes = "sidenotes"\n', 2, "[text] notes: must be footnotes or endnotes"),
+        ('[page]\nrun_on = "yes"\n', 2, "[page] run_on: must be true or false"),
         ('name = "x"\n[colors\n', 2, "broken style.toml"),
     ],
 )
@@ -546,18 +548,29 @@ def test_newsletter_contents_numbers_are_the_folios(news: dict[str, object]) -> 
 
 
 @needs_poppler
-def test_newsletter_footnotes_are_on_the_page_of_their_call(news: dict[str, object]) -> None:
+def test_newsletter_notes_are_endnotes_after_each_article(news: dict[str, object]) -> None:
+    # WeasyPrint 70 does not keep a footnote called in a column on its call's page (footnote-policy
+    # is ignored there): the newsletter prints each article's notes after it, in its columns.
     long, edition = news["long"], news["long_edition"]
     assert isinstance(long, Path)
-    total = sum(len(a.footnotes) for a in edition.articles)  # type: ignore[attr-defined]
-    printed = 0
-    for page in range(1, len(PdfReader(long).pages) + 1):
-        text = pdftotext(long, page, layout=False)
-        notes = {int(n) for n in re.findall(r"^(\d+)\. [A-Z]", text, re.M)}
-        calls = {int(n) for n in re.findall(r"[a-z.,;’”](\d{1,2})(?=\s|$)", text)}
-        assert notes <= calls, (page, notes, calls)
-        printed += len(re.findall(r"^(\d+)\. [A-Z]", text, re.M))
-    assert total > 10 and printed == total
+    text = pdftotext(long, layout=False)
+    position = 0
+    articles = edition.articles  # type: ignore[attr-defined]
+    starts = []
+    for article in articles:  # each headline after the one before (the contents come first)
+        headline = r"\s+".join(map(re.escape, article.title.split())) + r"\nBy "  # not a running head
+        found = re.compile(headline).search(text, position + 1)
+        assert found, article.title
+        position = found.start()
+        starts.append(position)
+    starts.append(text.index("SOURCES", starts[-1]))
+    with_notes = 0
+    for article, start, end in zip(articles, starts, starts[1:], strict=False):
+        segment = text[start:end]
+        notes = [int(n) for n in re.findall(r"^(\d+)\.\s", segment, re.M)]
+        assert sorted(notes) == list(range(1, len(article.footnotes) + 1)), (article.title, notes)  # columns
+        with_notes += bool(notes)
+    assert with_notes > 5
 
 
 @needs_poppler
@@ -589,3 +602,21 @@ def test_newsletter_extends_default_and_runs_articles_on() -> None:
     assert style.settings.paper == "A4" and style.settings.run_on is True
     assert "article.article { break-before: auto; }" in style.settings_css("print")
     assert "break-before: auto" not in (load_style("default").settings_css("print"))
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_newsletter_builds_a_booklet_and_a_clean_epub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_epub import _problems, _run_epubcheck
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    issue = _edition(tmp_path / "issue", 'series = "Workers Weekly"\nvolume = 8\nnumber = 22\n')
+    pdf = tmp_path / "issue.pdf"
+    assert make_pdf_main([str(issue), "--style", "newsletter", "-o", str(pdf), "--impose", "booklet"]) == 0
+    booklet = tmp_path / "issue-booklet.pdf"
+    assert len(PdfReader(booklet).pages) * 4 >= len(PdfReader(pdf).pages)  # two pages a side
+    assert all(emb == "yes" for emb in subprocess_fonts(booklet))
+    book = editions.make_epub(editions.load_edition([issue]), tmp_path / "issue.epub", style="newsletter")
+    assert _problems(_run_epubcheck([book])[book]) == []

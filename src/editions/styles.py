@@ -86,7 +86,7 @@ SETTINGS_TABLES: dict[str, dict[str, str]] = {
         "weight": "weight", "style": "font_style", "transform": "transform", "align": "align",
         "color": "color",
     },
-    "text": {"line_height": "line_height", "align": "body_align", "hyphens": "bool"},
+    "text": {"line_height": "line_height", "align": "body_align", "hyphens": "bool", "notes": "notes"},
 }  # fmt: skip
 TOP_KEYS = {"name", "description", "extends", "logo", *SETTINGS_TABLES}
 _CHOICES = {
@@ -123,7 +123,9 @@ class StyleSettings:
     files by role (``body``, ``body_italic``, ``body_bold``, ``body_bold_italic``, ``heading``).
     ``properties``: CSS custom properties and their values. ``run_on``: articles run on, one after
     another, rather than each starting a new page (print; the PDF stage then renders the edition
-    in one piece, as its build in parts starts each part on a new page).
+    in one piece, as its build in parts starts each part on a new page). ``notes``:
+    ``"footnotes"`` (at the foot of the page in print, the default) or ``"endnotes"`` (after
+    each article).
     """
 
     description: str | None = None
@@ -134,6 +136,7 @@ class StyleSettings:
     fonts: Mapping[str, Path] = field(default_factory=dict)
     properties: Mapping[str, str] = field(default_factory=dict)
     run_on: bool | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -372,7 +375,7 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
         return StyleSettings()
     text: str = meta["__text__"]
     path: Path = meta["__path__"]
-    paper = font_size = margins = logo = run_on = None
+    paper = font_size = margins = logo = run_on = notes = None
     fonts: dict[str, Path] = {}
     properties: dict[str, str] = {}
     if "logo" in meta:
@@ -408,6 +411,10 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
                     raise fail(exc.message) from None
             elif kind == "margins":
                 margins = _margins(value, fail)
+            elif kind == "notes":
+                if value not in ("footnotes", "endnotes"):
+                    raise fail(f"must be footnotes or endnotes, not {value!r}")
+                notes = value
             elif kind == "run_on":
                 if not isinstance(value, bool):
                     raise fail(f"must be true or false, not {value!r}")
@@ -425,6 +432,7 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
         fonts=fonts,
         properties=properties,
         run_on=run_on,
+        notes=notes,
     )
 
 
@@ -522,6 +530,7 @@ def _merge_settings(layers: list[StyleSettings]) -> StyleSettings:
             fonts={**merged.fonts, **layer.fonts},
             properties={**merged.properties, **layer.properties},
             run_on=layer.run_on if layer.run_on is not None else merged.run_on,
+            notes=layer.notes or merged.notes,
         )
     return merged
 
