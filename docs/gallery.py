@@ -5,8 +5,9 @@ Builds ``articles/`` into a PDF in each built-in style, and in the example style
 page (the articles' page with the most text) of each to a small PNG in ``docs/gallery/``
 (poppler's pdftoppm, then a palette of 32 colours): ``<style>-cover.png``,
 ``<style>-contents.png`` (none where the contents are on the cover's page, as in the newsletter)
-and ``<style>-text.png``. The same sources give the same pictures, byte for byte
-(SOURCE_DATE_EPOCH is set). Run by ``make docs``; the pictures are checked in::
+and ``<style>-text.png``; and ``newsletter-issue.png``, page 1 of the sample as an issue of a
+series (with the guide's logo), for the newsletter's masthead. The same sources give the same
+pictures, byte for byte (SOURCE_DATE_EPOCH is set). Run by ``make docs``; the pictures are checked in::
 
     python docs/gallery.py [--out docs/gallery]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,6 +100,26 @@ def build(style: str | Path, name: str, out: Path, tmp: Path, *, opening: bool =
     return written
 
 
+#: The sample as an issue of a periodical, for the newsletter's masthead (``newsletter-issue.png``).
+ISSUE = 'series = "Workers Weekly"\nvolume = 8\nnumber = 22\nissue_date = 2024-06-15\nlogo = "logo.png"\n'
+
+
+def issue_picture(out: Path, tmp: Path) -> Path:
+    """Page 1 of the sample in the newsletter style as an issue of a series, with the guide's logo."""
+    folder = tmp / "issue"
+    folder.mkdir()
+    for article in SAMPLE.glob("*.txt"):
+        shutil.copy(article, folder / article.name)
+    shutil.copy(OWN_STYLE / "logo.png", folder / "logo.png")
+    manifest = (SAMPLE / "edition.toml").read_text(encoding="utf-8")
+    (folder / "edition.toml").write_text(ISSUE + manifest, encoding="utf-8")
+    pdf = tmp / "issue.pdf"
+    editions.make_pdf(editions.load_edition([folder]), pdf, style="newsletter", cache=False)
+    target = out / "newsletter-issue.png"
+    picture(pdf, 1, target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gallery")
@@ -109,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     styles = [(name, name) for name, where, _ in describe_styles(None) if where == "built-in"]
     with tempfile.TemporaryDirectory() as tmp:
         for style, name in [*styles, (str(OWN_STYLE), "own-style")]:
-            for path in build(style, name, args.out, Path(tmp), opening=name == "own-style"):
+            paths = build(style, name, args.out, Path(tmp), opening=name == "own-style")
+            if name == "newsletter":
+                paths.append(issue_picture(args.out, Path(tmp)))
+            for path in paths:
                 shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
                 print(f"{shown}: {path.stat().st_size // 1024} kB")
     return 0
