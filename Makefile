@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export SOURCE_DATE_EPOCH ?= 1700000000
 
-.PHONY: demo test lint golden bench bench-fidelity bench-justify install clean
+.PHONY: demo test lint golden bench bench-fidelity bench-justify docs install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf dist build .pytest_cache .ruff_cache
+
+# The style gallery: the sample edition in each built-in style, pictured in docs/gallery/ (checked in;
+# docs/styles.md and the README show them). Needs poppler's pdftoppm.
+docs: $(STAMP)
+	$(BIN)/python docs/gallery.py
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest --regen-golden -q

@@ -8,6 +8,7 @@ fill colours from the content streams); a style of one's own, extending the defa
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -118,12 +119,12 @@ def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
     _own_style(edition, 'description = "The union local\'s look."\nextends = "default"\n', "union")
     assert editions_main(["styles", str(edition)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == ["default", "large-print", "union"]
+    assert [line.split()[0] for line in lines] == ["default", "large-print", "newsletter", "union"]
     rows = {line.split()[0]: line for line in lines}
     assert "built-in" in rows["default"] and "classic serif pamphlet" in rows["default"]
     assert "built-in" in rows["large-print"] and "low vision" in rows["large-print"]
     assert "edition" in rows["union"] and rows["union"].endswith("The union local's look.")
-    assert [r[0] for r in describe_styles(None)] == ["default", "large-print"]
+    assert [r[0] for r in describe_styles(None)] == ["default", "large-print", "newsletter"]
 
 
 @pytest.mark.parametrize(
@@ -148,6 +149,8 @@ def test_styles_lists_built_in_and_own_styles_with_what_each_is_for(
         ('[fonts]\nbody = "../../edition.toml"\n', 2, "outside the style's folder"),
         ('logo = "logo.txt"\n', 1, "logo image 'logo.txt' cannot be used"),
         ("[text]\nline_height = 9\n", 2, "[text] line_height"),
+        ('[text]\nnotes = "sidenotes"\n', 2, "[text] notes: must be footnotes or endnotes"),
+        ('[page]\nrun_on = "yes"\n', 2, "[page] run_on: must be true or false"),
         ('name = "x"\n[colors\n', 2, "broken style.toml"),
     ],
 )
@@ -358,3 +361,262 @@ def test_font_size_option_still_wins_over_the_style(tmp_path: Path, monkeypatch:
     reader = PdfReader(pdf)
     first = {t: p for _, t, p in outline(reader)}["U.S. Weapons Threaten a Wider War"]
     assert font_sizes(reader, first).most_common(1)[0][0] == 18
+
+
+# --- newsletter ----------------------------------------------------------------------------
+
+PULL = "Nobody on the line believed the figures until they read them in print"
+
+
+def word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) for each word of a page (poppler's bounding boxes, in pt)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, out)]
+
+
+def text_lines(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, xMin, yMin, xMax, yMax) for each line of a page (poppler's layout analysis)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>'
+    return [
+        (" ".join(re.findall(r">([^<]*)</word>", body)), float(a), float(b), float(c), float(d))
+        for a, b, c, d, body in re.findall(pattern, out, re.S)
+    ]
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("newsletter")
+    issue = _edition(root / "issue", 'series = "Workers Weekly"\nvolume = 8\nnumber = 22\n')
+    long = write_long_edition(root / "long")
+    first = long / "01-article.md"
+    text = first.read_text(encoding="utf-8").split("\n\n", 3)
+    quote = f'<blockquote class="pull-quote"><p>{PULL}.</p></blockquote>'
+    first.write_text("\n\n".join([*text[:3], quote, text[3]]), encoding="utf-8")
+    out: dict[str, object] = {"long_edition": editions.load_edition([long])}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        out["issue"] = editions.make_pdf(
+            editions.load_edition([issue]), root / "issue.pdf", style="newsletter"
+        ).path
+        result = editions.make_pdf(out["long_edition"], root / "long.pdf", style="newsletter")  # type: ignore[arg-type]
+        out["long"], out["long_parts"] = result.path, result.parts
+    return out
+
+
+def _columns(path: Path, page: int) -> list[list[float]]:
+    """The left edges of a page's text lines, grouped into bands of the text block's thirds."""
+    lines = [line for line in text_lines(path, page) if len(line[0]) > 12]
+    left = min(line[1] for line in lines)
+    right = max(line[3] for line in lines)
+    third = (right - left) / 3
+    bands: list[list[float]] = [[], [], []]
+    for _, x0, _, x1, _ in lines:
+        if x1 - x0 < third:  # a line of a column (headlines span them)
+            bands[min(2, int((x0 - left + 1) / third))].append(x0)
+    return bands
+
+
+@needs_poppler
+def test_newsletter_sets_text_in_three_columns_under_headlines_across_them(news: dict[str, object]) -> None:
+    long = news["long"]
+    assert isinstance(long, Path)
+    reader = PdfReader(long)
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
+    for page in range(2, 5):
+        bands = _columns(long, page)
+        assert all(len(band) > 15 for band in bands), [len(b) for b in bands]  # no empty column
+        starts = [round(min(band)) for band in bands]
+        assert starts[1] - starts[0] == pytest.approx(starts[2] - starts[1], abs=2)  # equal columns
+    # every article's headline spans the columns: wider than one
+    issue = news["issue"]
+    assert isinstance(issue, Path)
+    width = max(x1 for _, _, _, x1, _ in text_lines(issue, 1)) - min(
+        x0 for _, x0, _, _, _ in text_lines(issue, 1)
+    )
+    headline = next(line for line in text_lines(issue, 1) if line[0].startswith("U.S. Weapons Threaten"))
+    assert headline[3] - headline[1] > width / 3 * 1.2
+
+
+@needs_poppler
+def test_newsletter_columns_are_balanced_at_an_articles_end(news: dict[str, object]) -> None:
+    issue = news["issue"]
+    assert isinstance(issue, Path)
+    lines = text_lines(issue, 1)
+    top = next(line for line in lines if line[0].startswith("U.S. Weapons Threaten"))[4]
+    bottom = next(line for line in lines if line[0].startswith("Originally published"))[2]
+    left = min(line[1] for line in lines)
+    third = (max(line[3] for line in lines) - left) / 3
+    ends = [0.0, 0.0, 0.0]
+    for _text, x0, y0, x1, y1 in lines:
+        if top < y0 < bottom and x1 - x0 < third:
+            band = min(2, int((x0 - left + 1) / third))
+            ends[band] = max(ends[band], y1)
+    line_height = 9.5 * 1.3
+    assert all(ends) and max(ends) - min(ends) <= 2.5 * line_height, ends
+
+
+@needs_poppler
+def test_newsletter_loses_and_overlaps_no_text(news: dict[str, object]) -> None:
+    issue = news["issue"]
+    assert isinstance(issue, Path)
+    pages = len(PdfReader(issue).pages)
+    # poppler's words in reading order (its plain text drops a hyphen of the text at a line's end)
+    text = " ".join(w for p in range(1, pages + 1) for w, *_ in word_boxes(issue, p))
+    printed = text.replace("\u2010 ", "")  # words hyphenated by the layout, joined again
+    words = Counter(re.findall(r"\w+", printed))
+    edition = editions.load_edition([SAMPLE])
+    from editions.sanitize import html_to_text
+
+    for article in edition.articles:
+        wanted = Counter(re.findall(r"\w+", html_to_text(article.body_html)))
+        missing = {w: n for w, n in wanted.items() if words[w] < n}
+        assert not missing, (article.title, missing)
+    for page in range(1, pages + 1):
+        boxes = sorted(word_boxes(issue, page), key=lambda b: (b[2], b[1]))
+        for a, b in itertools.pairwise(boxes):
+            if abs(a[2] - b[2]) < 1:  # the same line: words do not overlap
+                assert a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5, (page, a, b)
+
+
+@needs_poppler
+def test_newsletter_page_one_has_masthead_and_contents_and_articles_run_on(news: dict[str, object]) -> None:
+    issue = news["issue"]
+    assert isinstance(issue, Path)
+    first = pdftotext(issue, 1)
+    assert "Workers Weekly" in first and "Vol. 8, No. 22" in first and "CONTENTS" in first
+    entries = {t: p for _, t, p in outline(PdfReader(issue))}
+    assert entries["U.S. Weapons Threaten a Wider War"] == 1
+    assert entries["NATO’s escalation in Ukraine: A recipe for direct war on Russia?"] == 1  # runs on
+    assert folio(issue, 1) == "1"
+    long, parts = news["long"], news["long_parts"]
+    assert isinstance(long, Path)
+    assert parts == 0  # 20 articles, yet in one piece: parts start each article on a new page
+    articles = [(t, p) for level, t, p in outline(PdfReader(long)) if level == 1]
+    articles = [(t, p) for t, p in articles if t not in {"Contents", "Sources", "Colophon"}]
+    assert len(articles) == 20 and len({p for _, p in articles}) < 20
+
+
+@needs_poppler
+def test_newsletter_leaves_no_headline_alone_at_a_pages_foot(news: dict[str, object]) -> None:
+    long = news["long"]
+    assert isinstance(long, Path)
+    articles = [(t, p) for level, t, p in outline(PdfReader(long)) if level == 1]
+    articles = [(t, p) for t, p in articles if t not in {"Contents", "Sources", "Colophon"}]
+    for title, page in articles:
+        lines = text_lines(long, page)
+        headline = max(
+            (line for line in lines if line[0].startswith(title[:15])), key=lambda line: line[4] - line[2]
+        )
+        width = max(line[3] for line in lines) - min(line[1] for line in lines)
+        below = [line for line in lines if line[2] > headline[4] + 25 and line[3] - line[1] < width / 3]
+        assert len(below) >= 2, (title, page)  # the first lines of its columns come with it
+
+
+@needs_poppler
+def test_newsletter_contents_numbers_are_the_folios(news: dict[str, object]) -> None:
+    long = news["long"]
+    assert isinstance(long, Path)
+    reader = PdfReader(long)
+    articles = [(t, p) for level, t, p in outline(reader) if level == 1]
+    articles = [(t, p) for t, p in articles if t not in {"Contents", "Sources", "Colophon"}]
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    listed: list[int] = []
+    for x in (0, width / 2):  # the box's two columns, left then right
+        crop = ["-x", str(int(x)), "-y", "0", "-W", str(int(width / 2)), "-H", str(int(height))]
+        out = subprocess.run(
+            ["pdftotext", "-layout", "-f", "1", "-l", "1", *crop, str(long), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        listed += [int(n) for n in re.findall(r"\.\s*\.\s*\.[.\s]*(\d+)\s*$", out, re.M)]
+    assert listed == [page for _, page in articles]
+    for _, page in articles:
+        assert folio(long, page) == str(page)
+    fonts = subprocess_fonts(long)
+    assert fonts and all(emb == "yes" for emb in fonts)
+
+
+@needs_poppler
+def test_newsletter_notes_are_endnotes_after_each_article(news: dict[str, object]) -> None:
+    # WeasyPrint 70 does not keep a footnote called in a column on its call's page (footnote-policy
+    # is ignored there): the newsletter prints each article's notes after it, in its columns.
+    long, edition = news["long"], news["long_edition"]
+    assert isinstance(long, Path)
+    text = pdftotext(long, layout=False)
+    position = 0
+    articles = edition.articles  # type: ignore[attr-defined]
+    starts = []
+    for article in articles:  # each headline after the one before (the contents come first)
+        headline = r"\s+".join(map(re.escape, article.title.split())) + r"\nBy "  # not a running head
+        found = re.compile(headline).search(text, position + 1)
+        assert found, article.title
+        position = found.start()
+        starts.append(position)
+    starts.append(text.index("SOURCES", starts[-1]))
+    with_notes = 0
+    for article, start, end in zip(articles, starts, starts[1:], strict=False):
+        segment = text[start:end]
+        notes = [int(n) for n in re.findall(r"^(\d+)\.\s", segment, re.M)]
+        assert sorted(notes) == list(range(1, len(article.footnotes) + 1)), (article.title, notes)  # columns
+        with_notes += bool(notes)
+    assert with_notes > 5
+
+
+@needs_poppler
+def test_newsletter_sets_pull_quotes_apart(news: dict[str, object]) -> None:
+    long = news["long"]
+    assert isinstance(long, Path)
+    for page in (1, 2):
+        lines = text_lines(long, page)
+        quote = [line for line in lines if line[0].startswith("Nobody on the line")]
+        if quote:
+            break
+    assert quote, "the pull quote is printed"
+    heights = Counter(round(y1 - y0, 1) for _, _, y0, _, y1 in lines)
+    body = heights.most_common(1)[0][0]
+    assert quote[0][4] - quote[0][2] > body * 1.2  # larger than the text
+
+
+def test_only_the_pull_quote_class_survives_sanitising() -> None:
+    from editions.sanitize import clean_html
+
+    assert 'class="pull-quote"' in clean_html('<blockquote class="pull-quote"><p>Q</p></blockquote>')
+    assert "class" not in clean_html('<blockquote class="pull-quote x"><p>Q</p></blockquote>')
+    assert "class" not in clean_html('<p class="pull-quote">Q</p><blockquote class="big">Q</blockquote>')
+
+
+def test_newsletter_extends_default_and_runs_articles_on() -> None:
+    style = load_style("newsletter")
+    assert [f.name for f in style.folders] == ["newsletter", "default"]
+    assert style.settings.paper == "A4" and style.settings.run_on is True
+    assert "article.article { break-before: auto; }" in style.settings_css("print")
+    assert "break-before: auto" not in (load_style("default").settings_css("print"))
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_newsletter_builds_a_booklet_and_a_clean_epub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_epub import _problems, _run_epubcheck
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    issue = _edition(tmp_path / "issue", 'series = "Workers Weekly"\nvolume = 8\nnumber = 22\n')
+    pdf = tmp_path / "issue.pdf"
+    assert make_pdf_main([str(issue), "--style", "newsletter", "-o", str(pdf), "--impose", "booklet"]) == 0
+    booklet = tmp_path / "issue-booklet.pdf"
+    assert len(PdfReader(booklet).pages) * 4 >= len(PdfReader(pdf).pages)  # two pages a side
+    assert all(emb == "yes" for emb in subprocess_fonts(booklet))
+    book = editions.make_epub(editions.load_edition([issue]), tmp_path / "issue.epub", style="newsletter")
+    assert _problems(_run_epubcheck([book])[book]) == []

@@ -72,8 +72,13 @@ class PreparedArticle:
         return getattr(self.article, name)
 
 
-def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> PreparedArticle:
-    """Give the body's section headings ids and turn footnote markers into the medium's notes."""
+def prepare_article(
+    article: Article, medium: str, *, xhtml: bool = False, endnotes: bool = False
+) -> PreparedArticle:
+    """Give the body's section headings ids and turn footnote markers into the medium's notes.
+
+    ``endnotes``: in print too, the notes follow the article (a style's ``[text] notes``).
+    """
     slug = article.slug or "article"
     root = lxml.html.fragment_fromstring(article.body_html or "", create_parent="div")
     sections = []
@@ -84,8 +89,10 @@ def prepare_article(article: Article, medium: str, *, xhtml: bool = False) -> Pr
     printed: set[int] = set()
     # Footnotes at the foot of the page in print, unless a note is too long to fit there: then the
     # article's notes are endnotes, as on screen (WeasyPrint cuts a note taller than the page).
-    at_page_foot = medium == "print" and not any(
-        len(html_to_text(note)) > PRINT_FOOTNOTE_MAX_CHARS for note in article.footnotes
+    at_page_foot = (
+        medium == "print"
+        and not endnotes
+        and not any(len(html_to_text(note)) > PRINT_FOOTNOTE_MAX_CHARS for note in article.footnotes)
     )
     for marker in list(root.iter("sup")):
         number_text = marker.get("data-fn")
@@ -343,7 +350,8 @@ def render_html(
     if medium == "print":  # the PDF uses the style's bundled fonts: say which scripts they cannot set
         warn_unbundled_scripts(edition, resolved)
     loader = resources or ResourceLoader(edition.root)
-    articles = [prepare_article(loader.article(a), medium) for a in edition.articles]
+    endnotes = resolved.settings.notes == "endnotes"
+    articles = [prepare_article(loader.article(a), medium, endnotes=endnotes) for a in edition.articles]
     context: dict[str, Any] = {
         "edition": edition,
         "articles": articles,

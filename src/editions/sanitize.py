@@ -41,9 +41,13 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "sup": {"class", "data-fn"},
     "q": {"cite"},
-    "blockquote": {"cite"},
+    "blockquote": {"cite", "class"},
     "*": {"lang", "dir"},
 }
+
+#: The one class an article may give (to a ``<blockquote>``): a pull quote, which styles may set
+#: apart (the newsletter does; elsewhere it is a block quote).
+PULL_QUOTE = "pull-quote"
 
 CLEAN_CONTENT_TAGS = {
     "script",
@@ -121,6 +125,8 @@ def _filter(element: str, attribute: str, value: str) -> str | None:
         return value.strip() if value.strip() in {"1", "a", "A", "i", "I"} else None
     if element == "sup" and attribute == "class" and value != "fn":
         return None
+    if element == "blockquote" and attribute == "class":
+        return PULL_QUOTE if value.strip() == PULL_QUOTE else None
     if attribute == "data-fn" and not value.isdigit():
         return None
     return value

@@ -79,14 +79,14 @@ _LENGTH = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)")
 _UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 #: Each settings table, its keys, and how a value is checked and written as CSS (see ``_css_value``).
 SETTINGS_TABLES: dict[str, dict[str, str]] = {
-    "page": {"paper": "paper", "font_size": "font_size", "margins": "margins"},
+    "page": {"paper": "paper", "font_size": "font_size", "margins": "margins", "run_on": "run_on"},
     "colors": {"text": "color", "muted": "color", "rule": "color", "accent": "color"},
     "fonts": {role: "font" for role in FONT_ROLES},
     "headings": {
         "weight": "weight", "style": "font_style", "transform": "transform", "align": "align",
         "color": "color",
     },
-    "text": {"line_height": "line_height", "align": "body_align", "hyphens": "bool"},
+    "text": {"line_height": "line_height", "align": "body_align", "hyphens": "bool", "notes": "notes"},
 }  # fmt: skip
 TOP_KEYS = {"name", "description", "extends", "logo", *SETTINGS_TABLES}
 _CHOICES = {
@@ -121,7 +121,11 @@ class StyleSettings:
     command line win). ``margins``: print margins in mm (top, outer, bottom, inner).
     ``logo``: an image in the style's folder (an edition's own ``logo`` wins). ``fonts``: font
     files by role (``body``, ``body_italic``, ``body_bold``, ``body_bold_italic``, ``heading``).
-    ``properties``: CSS custom properties and their values.
+    ``properties``: CSS custom properties and their values. ``run_on``: articles run on, one after
+    another, rather than each starting a new page (print; the PDF stage then renders the edition
+    in one piece, as its build in parts starts each part on a new page). ``notes``:
+    ``"footnotes"`` (at the foot of the page in print, the default) or ``"endnotes"`` (after
+    each article).
     """
 
     description: str | None = None
@@ -131,6 +135,8 @@ class StyleSettings:
     logo: Path | None = None
     fonts: Mapping[str, Path] = field(default_factory=dict)
     properties: Mapping[str, str] = field(default_factory=dict)
+    run_on: bool | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,8 @@ class Style:
                 lines.append(f"@page :right {{ margin-left: {inner}; margin-right: {outer}; }}")
                 properties["--text-width"] = f"calc(var(--paper-width) - {inner} - {outer})"
                 properties["--text-height"] = f"calc(var(--paper-height) - {top} - {bottom})"
+            if s.run_on:
+                lines.append("article.article { break-before: auto; }")
         else:
             properties.pop("--body-align", None)  # print only: screens and e-readers set ragged text
         if properties:
@@ -367,7 +375,7 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
         return StyleSettings()
     text: str = meta["__text__"]
     path: Path = meta["__path__"]
-    paper = font_size = margins = logo = None
+    paper = font_size = margins = logo = run_on = notes = None
     fonts: dict[str, Path] = {}
     properties: dict[str, str] = {}
     if "logo" in meta:
@@ -403,6 +411,14 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
                     raise fail(exc.message) from None
             elif kind == "margins":
                 margins = _margins(value, fail)
+            elif kind == "notes":
+                if value not in ("footnotes", "endnotes"):
+                    raise fail(f"must be footnotes or endnotes, not {value!r}")
+                notes = value
+            elif kind == "run_on":
+                if not isinstance(value, bool):
+                    raise fail(f"must be true or false, not {value!r}")
+                run_on = value
             elif kind == "font":
                 fonts[key] = _style_file(folder, value, "font", path, line, FONT_SUFFIXES)
             else:
@@ -415,6 +431,8 @@ def _settings(meta: dict[str, Any], folder: Path) -> StyleSettings:
         logo=logo,
         fonts=fonts,
         properties=properties,
+        run_on=run_on,
+        notes=notes,
     )
 
 
@@ -511,6 +529,8 @@ def _merge_settings(layers: list[StyleSettings]) -> StyleSettings:
             logo=layer.logo or merged.logo,
             fonts={**merged.fonts, **layer.fonts},
             properties={**merged.properties, **layer.properties},
+            run_on=layer.run_on if layer.run_on is not None else merged.run_on,
+            notes=layer.notes or merged.notes,
         )
     return merged
 

@@ -191,6 +191,7 @@ def make_pdf(
     html_target = target.with_name(f"{target.stem}.print.html") if keep_html else None
     check_edition_outputs(edition, [target, html_target], resolved)
     in_parts = parallel if parallel is not None else len(edition.articles) >= PARALLEL_MIN_ARTICLES
+    in_parts = in_parts and not resolved.settings.run_on  # parts start each article on a new page
     check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
     check_attribution(edition, require_sources=require_sources)
     report(f"rendering {len(edition.articles)} article(s)…")
