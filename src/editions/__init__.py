@@ -12,18 +12,19 @@ The public API::
 Stages: readers (:func:`read_article`) → model (:class:`Article`, :class:`Edition`) →
 typography → HTML (:func:`render_html`, :func:`make_html`) → PDF (:func:`make_pdf`) →
 imposition (:func:`impose`); EPUB (:func:`make_epub`). The PDF, imposition and EPUB stages
-are imported on first use, so ``make-html`` does not pay for loading WeasyPrint.
+are imported on first use, so ``make-html`` does not pay for loading WeasyPrint or pypdf.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from .edition import build_edition, load_edition
 from .errors import EditionsError
 from .html import make_html, render_html
-from .impose import ImposeResult, impose  # eager: the function must win over the submodule's name
 from .model import Article, Edition, Evidence, PdfSettings, Source
 from .readers import read_article
 from .styles import Style, available_styles, describe_styles, load_style
@@ -32,6 +33,7 @@ from .version import __version__
 if TYPE_CHECKING:
     from .epub import make_epub
     from .importer import import_articles
+    from .impose import ImposeResult, impose
     from .paper import parse_paper
     from .pdf import PdfResult, make_pdf
 
@@ -41,6 +43,8 @@ _LAZY = {
     "parse_paper": "paper",
     "make_epub": "epub",
     "import_articles": "importer",
+    "impose": "impose",
+    "ImposeResult": "impose",
 }
 
 __all__ = [
@@ -75,3 +79,16 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'editions' has no attribute {name!r}")
     return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+class _Package(types.ModuleType):
+    """This package's module: ``editions.impose`` stays the function. Importing the submodule of
+    the same name (``from editions.impose import …``) would otherwise bind the name to the module."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "impose" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

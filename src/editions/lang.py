@@ -78,7 +78,8 @@ def _stdlib_array(values: Any) -> Any:
     import numpy as np
 
     out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
+    contiguous: Any = np.ascontiguousarray(values)  # a buffer (NumPy's types do not say so)
+    out.frombytes(memoryview(contiguous).cast("B"))
     return out
 
 
