@@ -29,8 +29,8 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_unpacked_model_detects_as_the_packaged_one(cache_home: Path) -> None:
     packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     first = lang._identifier()  # unpacks into the cache
-    copies = list(lang.model_cache_dir().iterdir())
-    assert [c.name for c in copies][0].startswith("py3langid-") and len(copies) == 1
+    (copy,) = lang.model_cache_dir().iterdir()
+    assert copy.name.startswith("py3langid-")
     lang._identifier.cache_clear()
     second = lang._identifier()  # reads the copy
     for identifier in (first, second):
