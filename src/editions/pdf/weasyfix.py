@@ -442,7 +442,7 @@ def subset_font(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     # (GSUB, GPOS: most of the time of a subset) only to drop them.
     dropped = [
         tag
-        for tag in font.keys()
+        for tag in font.keys()  # noqa: SIM118 (a TTFont is not iterable)
         if tag.strip() in options.drop_tables
         or (tag.strip() in options.hinting_tables and not options.hinting)
         or (tag == "kern" and not options.legacy_kern and "GPOS" in font)
