@@ -307,7 +307,8 @@ def report(results: list[dict[str, object]], started: str, args: argparse.Namesp
         "",
         f"Machine: {machine()}.",
         "",
-        "Wall times are the fastest of the runs (`--repeat`), each command in its own process tree;",
+        f"Wall times are the {'median' if STATISTIC == 'median' else 'fastest'} of the runs (`--repeat`), "
+        "each command in its own process tree;",
         "*peak RSS* is the largest single process of the tree (`ru_maxrss`), *tree* the whole tree sampled.",
         "",
         "## Against the targets (issue 8)",
