@@ -130,9 +130,14 @@ def measure(
     )
 
 
+#: How the runs of a command are summed up: ``best`` (the fastest) or ``median`` (``--median``).
+STATISTIC = "best"
+
+
 def best(runs: list[Run]) -> Run:
-    good = [r for r in runs if r.ok] or runs
-    return min(good, key=lambda r: r.wall)
+    """The fastest of the good runs, or with ``--median`` the median one (by wall time)."""
+    good = sorted([r for r in runs if r.ok] or runs, key=lambda r: r.wall)
+    return good[(len(good) - 1) // 2] if STATISTIC == "median" else good[0]
 
 
 def pdf_pages(path: Path) -> int:
@@ -160,36 +165,28 @@ def bench_size(n: int, words: int, work: Path, repeat: int, jobs: int | None) ->
     jobs_args = ["--jobs", str(jobs)] if jobs else []
     result: dict[str, object] = {"n": n, "words": words}
 
-    # make-pdf, cold (an empty cache), keeping the print HTML for the weasyprint command.
-    cold_runs = []
+    # make-pdf, cold (an empty cache), keeping the print HTML for the weasyprint command; each run
+    # followed by its weasyprint run, so that the two of a pair see the same load on a shared machine.
+    pdf = out / "editions.pdf"
+    html = out / "editions.print.html"
+    cold_runs, mono_runs = [], []
     for _ in range(repeat):
         shutil.rmtree(cache, ignore_errors=True)
         cold_runs.append(
             measure(
                 "make-pdf (cold)",
-                [
-                    str(BIN / "make-pdf"),
-                    str(folder),
-                    "-o",
-                    str(out / "editions.pdf"),
-                    "--keep-html",
-                    "-q",
-                    *jobs_args,
-                ],
+                [str(BIN / "make-pdf"), str(folder), "-o", str(pdf), "--keep-html", "-q", *jobs_args],
                 env={"EDITIONS_CACHE_DIR": str(cache)},
             )
         )
-    cold = best(cold_runs)
-    pdf = out / "editions.pdf"
-    html = out / "editions.print.html"
-    mono = best(
-        [
+        mono_runs.append(
             measure(
                 "weasyprint (one render)", [str(BIN / "weasyprint"), str(html), str(out / "weasyprint.pdf")]
             )
-            for _ in range(repeat)
-        ]
-    )
+        )
+    cold, mono = best(cold_runs), best(mono_runs)
+    result["ratios"] = sorted(c.wall / m.wall for c, m in zip(cold_runs, mono_runs, strict=True) if m.wall)
+    result["cpu_ratios"] = sorted(c.cpu / m.cpu for c, m in zip(cold_runs, mono_runs, strict=True) if m.cpu)
     # Rebuild after editing one article, then put it back.
     article, original = edit_one_article(folder, n)
     try:
@@ -310,7 +307,8 @@ def report(results: list[dict[str, object]], started: str, args: argparse.Namesp
         "",
         f"Machine: {machine()}.",
         "",
-        "Wall times are the fastest of the runs (`--repeat`), each command in its own process tree;",
+        f"Wall times are the {'median' if STATISTIC == 'median' else 'fastest'} of the runs (`--repeat`), "
+        "each command in its own process tree;",
         "*peak RSS* is the largest single process of the tree (`ru_maxrss`), *tree* the whole tree sampled.",
         "",
         "## Against the targets (issue 8)",
@@ -334,6 +332,17 @@ def report(results: list[dict[str, object]], started: str, args: argparse.Namesp
             f"| {_ratio(epub.wall, pandoc.wall) if pandoc else '–'} "
             f"{_check(epub.wall / pandoc.wall, TARGETS['epub_time']) if pandoc else ''} "
             f"| {pps:,.0f} {_check(pps, TARGETS['impose_pps'], at_most=False)} |"
+        )
+    lines += [
+        "",
+        f"Runs summed up by: {'the median' if STATISTIC == 'median' else 'the fastest'} of {args.repeat}.",
+    ]
+    for r in results:
+        walls = ", ".join(f"{x:.2f}×" for x in r["ratios"])
+        cpus = ", ".join(f"{x:.2f}×" for x in r["cpu_ratios"])
+        lines.append(
+            f"N = {r['n']}: make-pdf / weasyprint, each run against the one after it: "
+            f"wall {walls}; CPU {cpus}."
         )
     lines += [
         "",
@@ -390,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each timed command; the fastest counts"
     )
+    parser.add_argument(
+        "--median", action="store_true", help="keep the median of the --repeat runs, not the fastest"
+    )
     parser.add_argument("--jobs", type=int, help="make-pdf --jobs (default: its own, one per CPU)")
     parser.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "editions-bench"
@@ -398,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=HERE / "RESULTS.md", help="the report (default: bench/RESULTS.md)"
     )
     args = parser.parse_args(argv)
+    global STATISTIC
+    STATISTIC = "median" if args.median else "best"
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results = []
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:

@@ -29,10 +29,12 @@ def articles_dir() -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     # Every build in the suite is reproducible, module-scoped fixtures included.
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    # Rendered PDF parts are cached in a folder of the test session, never in the user's cache.
+    # Rendered PDF parts and the unpacked language model are kept in folders of the test session,
+    # never in the user's cache.
     import tempfile
 
     os.environ["EDITIONS_CACHE_DIR"] = tempfile.mkdtemp(prefix="editions-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="editions-test-xdg-")
 
 
 @pytest.fixture

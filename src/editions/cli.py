@@ -214,7 +214,6 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         parser.error("--keep-html cannot be used with -o - (standard output takes one file): give -o FILE")
 
     def build(out: str | None) -> list[Path]:
-        from .impose import impose, write_note
         from .pdf import make_pdf
 
         edition = _edition(args)
@@ -251,6 +250,8 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
         if layout and layout != "none" and streaming:
             log.warning("the imposed PDF edition.toml asks for is not written with -o - (give -o FILE)")
         elif layout and layout != "none":
+            from .impose import impose, write_note
+
             target = result.path.with_name(f"{result.path.stem}-{layout}.pdf")
             imposed = impose(
                 result.path,

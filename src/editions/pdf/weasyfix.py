@@ -438,6 +438,17 @@ def subset_font(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     ]
     font = TTFont(io.BytesIO(Path(task["path"]).read_bytes()), fontNumber=task.get("index", 0))
     font.flavor = None
+    # The tables the subsetter drops first, dropped before it starts: it would read the layout tables
+    # (GSUB, GPOS: most of the time of a subset) only to drop them.
+    dropped = [
+        tag
+        for tag in font.keys()  # noqa: SIM118 (a TTFont is not iterable)
+        if tag.strip() in options.drop_tables
+        or (tag.strip() in options.hinting_tables and not options.hinting)
+        or (tag == "kern" and not options.legacy_kern and "GPOS" in font)
+    ]
+    for tag in dropped:
+        del font[tag]
     original = font.getGlyphOrder()
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=task["gids"])

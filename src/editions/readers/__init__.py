@@ -11,6 +11,7 @@ publications), so every format gets the same treatment.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -33,27 +34,34 @@ __all__ = [
 log = logging.getLogger("editions")
 
 
-def _registry() -> dict[str, Callable[..., Draft]]:
-    """Reader per file ending. A reader takes ``(text, path)``, or ``(data, path)`` with the file's
-    bytes when it is marked ``binary`` (Word and OpenDocument files; web pages, which declare their
-    own encoding)."""
-    from . import docx, markdown, odt, text, webpage
+#: The reader module per file ending; a module is imported when a file of its kind is read, so
+#: an edition of Markdown files does not load the Word, OpenDocument and web page readers.
+_READERS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".html": "webpage",
+    ".htm": "webpage",
+    ".docx": "docx",
+    ".odt": "odt",
+}
 
-    return {
-        ".md": markdown.read,
-        ".markdown": markdown.read,
-        ".txt": text.read,
-        ".text": text.read,
-        ".html": webpage.read,
-        ".htm": webpage.read,
-        ".docx": docx.read,
-        ".odt": odt.read,
-    }
+
+def _reader(suffix: str) -> Callable[..., Draft] | None:
+    """The reader for a file ending, or ``None``. A reader takes ``(text, path)``, or ``(data, path)``
+    with the file's bytes when it is marked ``binary`` (Word and OpenDocument files; web pages,
+    which declare their own encoding)."""
+    module = _READERS.get(suffix)
+    if module is None:
+        return None
+    reader: Callable[..., Draft] = importlib.import_module(f".{module}", __name__).read
+    return reader
 
 
 def supported_suffixes() -> tuple[str, ...]:
     """File endings that :func:`read_article` accepts."""
-    return tuple(_registry())
+    return tuple(_READERS)
 
 
 def read_article(path: str | Path, *, lang: str | None = None) -> Article:
@@ -68,9 +76,9 @@ def read_article(path: str | Path, *, lang: str | None = None) -> Article:
 
 def read_draft(path: Path) -> Draft:
     """What the reader for ``path``'s format found, before :func:`finish` (the importer shows this)."""
-    reader = _registry().get(path.suffix.lower())
+    reader = _reader(path.suffix.lower())
     if reader is None:
-        known = ", ".join(sorted(_registry()))
+        known = ", ".join(sorted(_READERS))
         raise EditionsError(
             f"unknown article format '{path.suffix or path.name}' (expected one of {known})", path
         )
@@ -88,7 +96,7 @@ def read_draft(path: Path) -> Draft:
 def draft_from_bytes(data: bytes, suffix: str, name: Path) -> Draft:
     """What the reader for ``suffix`` (``.md``, ``.docx`` …) finds in ``data``, an article that is
     not a file (standard input); ``name`` stands for the file in messages."""
-    reader = _registry().get(suffix)
+    reader = _reader(suffix)
     if reader is None:
         raise EditionsError(f"unknown article format '{suffix}'", name)
     if not data.strip():
