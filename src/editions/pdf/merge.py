@@ -25,6 +25,7 @@ from .book import Book, Part, is_right
 from .objects import Direct, Hex, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
+from .structure import StructureMerge, has_tags
 from .weasyfix import font_objects, read_font, unicode_map
 
 if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
@@ -337,8 +338,11 @@ def merge(
     """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
     (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
     workers), the links, named destinations and outline rebuilt from the parts' facts, the front
-    matter's document information and catalogue entries."""
+    matter's document information and catalogue entries (with its XMP metadata and output intent,
+    for PDF/A). When the parts are tagged, their structure trees become one (see
+    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact."""
     from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
 
     front = PdfReader(io.BytesIO(front_data))
     skeleton_readers = [PdfReader(io.BytesIO(skeletons[number][0])) for number in range(len(groups))]
@@ -359,6 +363,10 @@ def merge(
     convert = Converter(pdf, fonts)
     refs: list[bytes] = []
     made_pages: list[pydyf.Dictionary] = []
+    tagged = has_tags(front) and all(has_tags(body) for body in bodies)
+    # Per source: its pages' object numbers -> (book page, index, shift), its annotations' -> the copies.
+    source_pages: dict[int, dict[int, tuple[pydyf.Dictionary, int, float]]] = {}
+    source_annotations: dict[int, dict[int, pydyf.Dictionary]] = {}
     page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
     shared: dict[str, Any] = {}
 
@@ -369,7 +377,13 @@ def merge(
             shared[text] = stream
         return shared[text].reference
 
-    def add_page(source: Any, contents: list[bytes], resources: Any, annots: list[Any]) -> None:
+    def artifact(contents: list[bytes]) -> list[bytes]:
+        """Page furniture (a skeleton's page) marked as an artifact, when the book is tagged."""
+        return [shared_stream("/Artifact BMC q"), *contents, shared_stream("Q EMC")] if tagged else contents
+
+    def add_page(
+        source: Any, contents: list[bytes], resources: Any, annots: list[Any], shift: float = 0.0
+    ) -> None:
         page = pydyf.Dictionary({"Type": "/Page"})
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in source:
@@ -381,11 +395,17 @@ def merge(
         pdf.add_page(page)
         refs.append(page.reference)
         made_pages.append(page)
+        if source.indirect_reference is not None:
+            mapped = source_pages.setdefault(convert.source, {})
+            mapped[source.indirect_reference.idnum] = (page, len(made_pages) - 1, shift)
 
     def annotations(source: Any, shift: float) -> list[Any]:
         made = []
         for annot in source.get("/Annots") or []:
             convert_annot = convert.value(annot.get_object())
+            convert_annot.pop("StructParent", None)  # numbered again with the structure tree
+            if isinstance(annot, IndirectObject):
+                source_annotations.setdefault(convert.source, {})[annot.idnum] = convert_annot
             if shift and "Rect" in convert_annot:
                 rect = convert_annot["Rect"]
                 convert_annot["Rect"] = pydyf.Array(
@@ -423,7 +443,7 @@ def merge(
         cursor += part.pages + part.blank_before
         if part.blank_before:
             page = skeleton_pages.pop(0)
-            add_page(page, convert.contents(page), convert.resources(page).reference, [])
+            add_page(page, artifact(convert.contents(page)), convert.resources(page).reference, [])
             page_facts.append(({"anchors": [], "bookmarks": [], "links": []}, 0.0))
         skeleton_resources = [convert.resources(page) for page in skeleton_pages]
         convert.start(body_source)
@@ -434,38 +454,50 @@ def merge(
             union = convert.union(body_resources, skeleton_resources[number_in_part])
             if union is not None:
                 # One content stream, as WeasyPrint writes: the furniture, then the body.
-                data = b"q\n%s\nQ\nq\n%s%s\nQ\n" % (
+                data = b"%sq\n%s\nQ\n%sq\n%s%s\nQ\n" % (
+                    b"/Artifact BMC\n" if tagged else b"",
                     convert.data(furniture),
+                    b"EMC\n" if tagged else b"",
                     move.encode(),
                     convert.data(page),
                 )
                 stream = pydyf.Stream([zlib.compress(data)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
                 pdf.add_object(stream)
-                add_page(page, [stream.reference], union.reference, annotations(page, shift))
+                add_page(page, [stream.reference], union.reference, annotations(page, shift), shift)
             else:
                 # Resource names that clash: the furniture as a Form XObject.
                 convert.start(skeleton_source)
                 form = _form(pdf, furniture, skeleton_resources[number_in_part].reference, convert)
                 convert.start(body_source)
                 page_resources = _overlay_resources(pdf, body_resources, form)
+                furniture_mark = ("/Artifact BMC ", " EMC") if tagged else ("", "")
                 contents = [
-                    shared_stream(f"q /EditionsFurniture Do Q q {move}"),
+                    shared_stream(f"{furniture_mark[0]}q /EditionsFurniture Do Q{furniture_mark[1]} q {move}"),
                     *convert.contents(page),
                     shared_stream("Q"),
                 ]
-                add_page(page, contents, page_resources, annotations(page, shift))
+                add_page(page, contents, page_resources, annotations(page, shift), shift)
             page_facts.append((part.meta["pages"][number_in_part], shift))
 
-    _links_and_destinations(pdf, made_pages, page_facts)
+    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
+    # PDF/A: every annotation printed (WeasyPrint's own are so already).
+    _links_and_destinations(pdf, made_pages, page_facts, printed="/OutputIntents" in catalog)
     _outline(pdf, refs, page_facts)
     info = cast("DictionaryObject", front.trailer["/Info"].get_object()) if "/Info" in front.trailer else {}
     convert.start(0)
     for key, value in info.items():
         pdf.info[str(key)[1:]] = convert.value(value)
-    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
-    for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences"):
+    for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
         if key in catalog:
             pdf.catalog[key[1:]] = convert.value(catalog[key])
+    if tagged:
+        structure = StructureMerge(pdf)
+        for source, reader in [(0, front), *((1 + len(groups) + i, body) for i, body in enumerate(bodies))]:
+            convert.start(source)
+            structure.add_source(
+                reader, source_pages.get(source, {}), source_annotations.get(source, {}), convert.value
+            )
+        structure.finish(pdf.catalog, len(made_pages))
     with atomic_path(target) as tmp, open(tmp, "wb") as output:
         pdf.write(output, version=b"1.7", identifier=True, compress=True)
 
@@ -502,7 +534,11 @@ def _overlay_resources(pdf: pydyf.PDF, resources: pydyf.Dictionary, form: bytes)
 
 
 def _links_and_destinations(
-    pdf: pydyf.PDF, pages: Sequence[pydyf.Dictionary], facts: Sequence[tuple[dict[str, Any], float]]
+    pdf: pydyf.PDF,
+    pages: Sequence[pydyf.Dictionary],
+    facts: Sequence[tuple[dict[str, Any], float]],
+    *,
+    printed: bool = False,
 ) -> None:
     """Named destinations for every anchor (the first of a name wins) and the internal links to them."""
     refs = [page.reference for page in pages]
@@ -528,6 +564,8 @@ def _links_and_destinations(
                     "Dest": pydyf.String(target),
                 }
             )
+            if printed:
+                annot["F"] = 4
             pdf.add_object(annot)
             pages[number].setdefault("Annots", pydyf.Array()).append(annot.reference)
     if names:

@@ -95,7 +95,7 @@ log = logging.getLogger("editions")
 Progress = Callable[[str], None]
 
 #: Bump when what a part's facts hold, or how parts are rendered, changes (invalidates the cache).
-PART_FORMAT = "editions-part-2"
+PART_FORMAT = "editions-part-3"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(file:[^'")]*)\1\s*\)""")
 
 
@@ -289,7 +289,7 @@ def _build(
             runner.add(
                 ("skeleton", len(groups) - 1),
                 "part",
-                dict(common, html=skeleton_html(book, group)),
+                dict(common, html=skeleton_html(book, group), tags=False),
                 urgent=True,
             )
 

@@ -265,9 +265,23 @@ def render_document(
     return document, handler.problems
 
 
-def write_document(document: Any, target: Path) -> None:
+#: The PDF/A variant of ``archive`` PDFs (see :func:`pdf_options`).
+ARCHIVE_VARIANT = "pdf/a-2b"
+
+
+def pdf_options(archive: bool = False, *, tags: bool = True) -> dict[str, Any]:
+    """WeasyPrint's options for editions' PDFs: tagged (structure tree, language, reading order), PDF
+    1.7, and with ``archive`` PDF/A-2b (an sRGB output intent and XMP metadata); ``tags=False`` for
+    the page furniture of a build in parts, which the merge marks as artifacts."""
+    options: dict[str, Any] = {"pdf_tags": tags, "pdf_version": "1.7"}
+    if archive:
+        options["pdf_variant"] = ARCHIVE_VARIANT
+    return options
+
+
+def write_document(document: Any, target: Path, *, archive: bool = False) -> None:
     with atomic_path(target) as tmp:
-        document.write_pdf(tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True)
+        document.write_pdf(tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True, **pdf_options(archive))
 
 
 # --- work for the worker processes ------------------------------------------------------------------
@@ -306,7 +320,10 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     )
     pages = [page_facts(page) for page in document.pages]
     data = document.write_pdf(
-        attachments=None, pdf_identifier=False, finisher=task.get("finisher") and finish_pdf
+        attachments=None,
+        pdf_identifier=False,
+        finisher=task.get("finisher") and finish_pdf,
+        **pdf_options(task.get("archive", False), tags=task.get("tags", True)),
     )
     meta = {"pages": pages, "problems": problems, "used": sorted(used)}
     return data, meta

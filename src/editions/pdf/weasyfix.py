@@ -24,7 +24,12 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
 7. ``weasyprint.layout.inline.iter_line_boxes(context, box, position_y, bottom_space, skip_stack,
    …)`` yields ``(line, resume_at, …)`` for each line of a paragraph (``block`` imports it by
    name) and ``inline.split_first_line(text, style, …)`` breaks one line, hyphenating where
-   ``style["hyphens"]`` is ``auto`` (the hyphenation limit below).
+   ``style["hyphens"]`` is ``auto`` (the hyphenation limit below);
+8. with ``pdf_tags``, ``weasyprint.draw.draw_stacking_context(stream, context)`` draws each margin
+   box as a stacking context of its own, text marked by ``stream.marked`` only when
+   ``stream._tags`` is not ``None``, and ``weasyprint.pdf.tags._build_box_tree(box, parent, pdf,
+   …)`` yields the structure elements (``pydyf.Dictionary`` with ``S``) of a box, calling itself
+   through the module for the children (the tagging fixes below).
 
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
@@ -35,6 +40,12 @@ any number of consecutive lines with a hyphen (6 in a row in the benchmark antho
 :data:`HYPHENATED_LINES` lines of a paragraph ending in its hyphenation character, the next line
 of that paragraph is broken as with ``hyphens: manual`` (soft hyphens still count), as
 ``hyphenate-limit-lines: 2`` would do.
+
+**Tags: running heads are not content, notes are notes.** WeasyPrint 70 marks the text of page
+margin boxes (running heads, folios) as content whose structure elements belong to no tree; they
+are drawn as artifacts here (``/Artifact BMC``), outside the structure tree, as PDF/UA wants page
+furniture. An element with the class ``footnote`` (the notes, wherever they land) is tagged
+``/Note`` instead of a ``/Span``.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -89,6 +100,7 @@ def install() -> None:
     _install_footnote_fix()
     _install_hyphenation_limit()
     _install_page_hook()
+    _install_tagging_fixes()
 
 
 @contextlib.contextmanager
@@ -123,6 +135,49 @@ def _install_page_hook() -> None:
 
     setattr(remake_page, _MARK, True)
     page_layout.remake_page = remake_page
+
+
+def _install_tagging_fixes() -> None:
+    try:
+        from weasyprint import draw
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.pdf import tags
+    except ImportError:
+        return
+    draw_context = getattr(draw, "draw_stacking_context", None)
+    build_tree = getattr(tags, "_build_box_tree", None)
+    if draw_context is None or build_tree is None or getattr(build_tree, _MARK, False):
+        return
+
+    @functools.wraps(draw_context)
+    def draw_stacking_context(stream: Any, context: Any) -> Any:
+        marks = getattr(stream, "_tags", None)
+        if marks is None or not isinstance(context.box, boxes.MarginBox):
+            return draw_context(stream, context)
+        with stream.artifact():
+            stream._tags = None
+            try:
+                return draw_context(stream, context)
+            finally:
+                stream._tags = marks
+
+    @functools.wraps(build_tree)
+    def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.MarginBox):
+            return
+        for element in build_tree(box, *args, **kwargs):
+            html = getattr(box, "element", None)
+            if (
+                html is not None
+                and box.element_tag == "span"
+                and "footnote" in (html.get("class") or "").split()
+            ):
+                element["S"] = "/Note"
+            yield element
+
+    setattr(build_box_tree, _MARK, True)
+    draw.draw_stacking_context = draw_stacking_context
+    tags._build_box_tree = build_box_tree
 
 
 def _install_footnote_fix() -> None:
