@@ -49,7 +49,7 @@ MANIFEST_FIELDS = {
 #: The fields printed as text, set with the edition language's typography (curly quotes, dashes …).
 TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description", "series")
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
-PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks")
+PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks", "archive")
 
 
 def load_edition(
@@ -328,6 +328,7 @@ def _pdf_settings(table: object, path: Path) -> PdfSettings:
         duplex=choice("duplex", DUPLEX_MODES),
         creep=number("creep"),
         marks=flag("marks"),
+        archive=flag("archive"),
     )
     try:  # without a layout, signature and creep are for a booklet made with --impose booklet
         layout, duplex, creep = settings.impose or "booklet", settings.duplex or "short", settings.creep or 0

@@ -111,7 +111,7 @@ class PdfSettings:
 
     ``None`` means not set: the command-line option, else the built-in default, applies. An option
     given on the command line always wins. ``impose`` (with ``signature``, ``duplex``, ``creep``
-    and ``marks``) makes ``make-pdf`` also write the imposed PDF.
+    and ``marks``) makes ``make-pdf`` also write the imposed PDF; ``archive`` makes it a PDF/A.
     """
 
     paper: str | None = None
@@ -122,6 +122,7 @@ class PdfSettings:
     duplex: str | None = None
     creep: float | None = None
     marks: bool | None = None
+    archive: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import contextlib
 import io
 import logging
 import mimetypes
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -235,6 +236,20 @@ def _clean_links(document: Any) -> None:
         ]
 
 
+def _dates_in_order(metadata: Any) -> None:
+    """A modification date never before the creation date (an edition dated after the build date)."""
+    created, modified = metadata.created, metadata.modified
+    if created and modified and _date_key(modified) < _date_key(created):
+        metadata.modified = created
+
+
+def _date_key(value: str) -> str:
+    """A W3C date (``2024-05-01``, ``2024-05-01T10:00Z`` …) as a string that sorts by time (to the
+    second, UTC taken as written)."""
+    digits = re.sub(r"\D", "", value.split("+")[0].rstrip("Z"))[:14]
+    return digits.ljust(14, "0")
+
+
 def render_document(
     html: str,
     *,
@@ -262,6 +277,7 @@ def render_document(
             font_config=font_config, attachments=None, pdf_identifier=True
         )
         _clean_links(document)
+        _dates_in_order(document.metadata)
     return document, handler.problems
 
 

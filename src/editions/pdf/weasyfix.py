@@ -45,7 +45,8 @@ of that paragraph is broken as with ``hyphens: manual`` (soft hyphens still coun
 margin boxes (running heads, folios) as content whose structure elements belong to no tree; they
 are drawn as artifacts here (``/Artifact BMC``), outside the structure tree, as PDF/UA wants page
 furniture. An element with the class ``footnote`` (the notes, wherever they land) is tagged
-``/Note`` instead of a ``/Span``.
+``/Note`` instead of a ``/Span``. An image with an empty ``alt`` (decoration, such as the cover's
+picture beside the title) is an artifact too, not a ``/Figure`` without alternative text.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -142,12 +143,27 @@ def _install_tagging_fixes() -> None:
         from weasyprint import draw
         from weasyprint.formatting_structure import boxes
         from weasyprint.pdf import tags
+        from weasyprint.pdf.stream import Stream
     except ImportError:
         return
     draw_context = getattr(draw, "draw_stacking_context", None)
     build_tree = getattr(tags, "_build_box_tree", None)
-    if draw_context is None or build_tree is None or getattr(build_tree, _MARK, False):
+    marked = getattr(Stream, "marked", None)
+    if draw_context is None or build_tree is None or marked is None or getattr(build_tree, _MARK, False):
         return
+
+    def decorative(box: Any) -> bool:
+        """An image with an empty ``alt``: decoration, not a figure."""
+        element = getattr(box, "element", None)
+        return (
+            isinstance(box, boxes.ReplacedBox)
+            and element is not None
+            and element.get("alt") is not None
+            and not element.get("alt").strip()
+        )
+
+    def marked_content(stream: Any, box: Any, tag: str) -> Any:
+        return stream.artifact() if decorative(box) else marked(stream, box, tag)
 
     @functools.wraps(draw_context)
     def draw_stacking_context(stream: Any, context: Any) -> Any:
@@ -163,7 +179,7 @@ def _install_tagging_fixes() -> None:
 
     @functools.wraps(build_tree)
     def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        if isinstance(box, boxes.MarginBox):
+        if isinstance(box, boxes.MarginBox) or decorative(box):
             return
         for element in build_tree(box, *args, **kwargs):
             html = getattr(box, "element", None)
@@ -176,6 +192,7 @@ def _install_tagging_fixes() -> None:
             yield element
 
     setattr(build_box_tree, _MARK, True)
+    Stream.marked = marked_content
     draw.draw_stacking_context = draw_stacking_context
     tags._build_box_tree = build_box_tree
 
