@@ -187,11 +187,23 @@ def check_marked(path: Path) -> Tree:
             assert element.idnum in tree.reached, (number, mcid)
         assert sorted(tree.mcids[number]) == sorted(mcids), number
         assert page["/Tabs"] == "/S"
+    links = 0
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
-            if "/StructParent" in annot:
-                assert parents[int(annot["/StructParent"])].idnum in tree.reached
+            links += 1
+            # Every link is in the tree, within a Link element (WeasyPrint gives each box inside an
+            # <a> an annotation of its own), with a description.
+            parent = parents[int(annot["/StructParent"])]
+            assert parent.idnum in tree.reached
+            roles, element = [], parent.get_object()
+            while "/P" in element and element["/S"] != "/Document":
+                roles.append(element["/S"])
+                element = element["/P"].get_object()
+            assert "/Link" in roles
+            assert str(annot["/Contents"]).strip()
+            assert not str(annot.get("/A", {}).get("/URI", "")).startswith("editions-")
+    assert links
     return tree
 
 

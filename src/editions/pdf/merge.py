@@ -4,8 +4,8 @@ In: the front matter's PDF, each body part's PDF with its facts (pages, anchors,
 and each skeleton's PDF (running heads and folios), with where every page lands and how far it
 moves sideways (:mod:`editions.pdf.book`). Out: one PDF file, written atomically: each page one
 content stream, the skeleton page's then the part's, over the union of their resources (a Form
-XObject for the furniture if names clash); the links, named destinations and outline rebuilt from
-the facts; the document information of the front matter; one font program per face for the whole
+XObject for the furniture if names clash); the parts' links (their internal ones made links to the
+book's named destinations again), the destinations and outline rebuilt from the facts; the document information of the front matter; one font program per face for the whole
 book (:class:`FontPlan`), pydyf writing the file with object streams, as WeasyPrint.
 """
 
@@ -26,7 +26,7 @@ from .objects import Direct, Hex, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
 from .structure import StructureMerge, has_tags
-from .weasyfix import font_objects, read_font, unicode_map
+from .weasyfix import INTERNAL_LINK, font_objects, read_font, unicode_map
 
 if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
     from pypdf.generic import DictionaryObject
@@ -337,7 +337,8 @@ def merge(
 ) -> None:
     """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
     (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
-    workers), the links, named destinations and outline rebuilt from the parts' facts, the front
+    workers), the internal links pointed at the named destinations and the outline rebuilt from the
+    parts' facts, the front
     matter's document information and catalogue entries (with its XMP metadata and output intent,
     for PDF/A). When the parts are tagged, their structure trees become one (see
     :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact."""
@@ -399,11 +400,31 @@ def merge(
             mapped = source_pages.setdefault(convert.source, {})
             mapped[source.indirect_reference.idnum] = (page, len(made_pages) - 1, shift)
 
+    anchors = {
+        name
+        for facts in [front_meta["pages"], *(part.meta["pages"] for part in parts)]
+        for page in facts
+        for name, *_ in page.get("anchors", [])
+        if not name.startswith("editions-")
+    }
+
     def annotations(source: Any, shift: float) -> list[Any]:
         made = []
         for annot in source.get("/Annots") or []:
-            convert_annot = convert.value(annot.get_object())
+            original = annot.get_object()
+            action = original.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            convert_annot = convert.value(original)
             convert_annot.pop("StructParent", None)  # numbered again with the structure tree
+            if uri.startswith(INTERNAL_LINK):  # a link inside the book (see weasyfix.page_facts)
+                target = uri[len(INTERNAL_LINK) :]
+                if target not in anchors:
+                    log.warning("No anchor #%s for internal URI reference", target)
+                    continue
+                del convert_annot["A"]
+                convert_annot["Dest"] = pydyf.String(target)
+                if "Contents" in convert_annot:
+                    convert_annot["Contents"] = pydyf.String(target)
             if isinstance(annot, IndirectObject):
                 source_annotations.setdefault(convert.source, {})[annot.idnum] = convert_annot
             if shift and "Rect" in convert_annot:
@@ -480,8 +501,7 @@ def merge(
             page_facts.append((part.meta["pages"][number_in_part], shift))
 
     catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
-    # PDF/A: every annotation printed (WeasyPrint's own are so already).
-    _links_and_destinations(pdf, made_pages, page_facts, printed="/OutputIntents" in catalog)
+    _destinations(pdf, made_pages, page_facts)
     _outline(pdf, refs, page_facts)
     info = cast("DictionaryObject", front.trailer["/Info"].get_object()) if "/Info" in front.trailer else {}
     convert.start(0)
@@ -533,14 +553,10 @@ def _overlay_resources(pdf: pydyf.PDF, resources: pydyf.Dictionary, form: bytes)
     return made.reference
 
 
-def _links_and_destinations(
-    pdf: pydyf.PDF,
-    pages: Sequence[pydyf.Dictionary],
-    facts: Sequence[tuple[dict[str, Any], float]],
-    *,
-    printed: bool = False,
+def _destinations(
+    pdf: pydyf.PDF, pages: Sequence[pydyf.Dictionary], facts: Sequence[tuple[dict[str, Any], float]]
 ) -> None:
-    """Named destinations for every anchor (the first of a name wins) and the internal links to them."""
+    """Named destinations for every anchor (the first of a name wins), which the links point at."""
     refs = [page.reference for page in pages]
     names: dict[str, Any] = {}
     for number, (page, shift) in enumerate(facts):
@@ -550,24 +566,6 @@ def _links_and_destinations(
             names[name] = pydyf.Array(
                 [refs[number], "/XYZ", pdf_number(round(x + shift, 6)), pdf_number(y), 0]
             )
-    for number, (page, shift) in enumerate(facts):
-        for target, x1, y1, x2, y2 in page.get("links", []):
-            if target not in names:
-                log.warning("No anchor #%s for internal URI reference", target)
-                continue
-            annot = pydyf.Dictionary(
-                {
-                    "Type": "/Annot",
-                    "Subtype": "/Link",
-                    "Rect": pydyf.Array([pdf_number(round(v, 6)) for v in (x1 + shift, y1, x2 + shift, y2)]),
-                    "BS": pydyf.Dictionary({"W": 0}),
-                    "Dest": pydyf.String(target),
-                }
-            )
-            if printed:
-                annot["F"] = 4
-            pdf.add_object(annot)
-            pages[number].setdefault("Annots", pydyf.Array()).append(annot.reference)
     if names:
         array = pydyf.Array()
         for name in sorted(names):

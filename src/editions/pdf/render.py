@@ -314,7 +314,8 @@ def shared_font_config() -> Any:
 
 
 def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    """Render one part (in a worker): its PDF bytes (no internal links) and the facts about its pages."""
+    """Render one part (in a worker): its PDF bytes (internal links as links to
+    :data:`~editions.pdf.weasyfix.INTERNAL_LINK` + the target) and the facts about its pages."""
 
     class Recording(RestrictedFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:

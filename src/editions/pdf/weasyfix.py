@@ -281,11 +281,17 @@ def element_ids(page: Any) -> Iterator[str]:
             yield ident
 
 
+#: What a part's internal links point at, before the target (see :func:`page_facts`).
+INTERNAL_LINK = "editions-internal:"
+
+
 def page_facts(page: Any) -> dict[str, Any]:
     """What the merge needs of a laid-out page (a ``Document.pages`` item), in PDF points from its
     bottom left: its ``size``; its ``anchors`` (name, x1, top, x2: the anchor's box); its
     ``bookmarks`` (level, label, x, y, state); and its internal ``links`` (target, x1, y1, x2, y2),
-    which are taken off the page (the merge writes them again, to the book's pages).
+    which are turned into links to :data:`INTERNAL_LINK` + the target (so that WeasyPrint writes
+    them, and tags them, whether the target is in the part or not; the merge makes them internal
+    links to the book's destinations again).
 
     Assumption 6: ``Page.anchors`` values are boxes ``(x1, y1, x2, y2)`` and link rectangles two
     corners ``(x1, y1, x2, y2)``, not the ``(x, y)`` points and ``(x, y, width, height)``
@@ -297,9 +303,11 @@ def page_facts(page: Any) -> dict[str, Any]:
         return round(x * 0.75, 4), round(height - y * 0.75, 4)
 
     links = []
-    for link in [link for link in page.links if link[0] == "internal"]:
-        page.links.remove(link)
-        _, target, rect, _ = link
+    for index, link in enumerate(page.links):
+        if link[0] != "internal":
+            continue
+        _, target, rect, *rest = link
+        page.links[index] = ("external", INTERNAL_LINK + target, rect, *rest)
         links.append([target, *point(rect[0], rect[1]), *point(rect[2], rect[3])])
     anchors = []
     for name, (x1, y1, x2, _) in page.anchors.items():
