@@ -49,7 +49,17 @@ MANIFEST_FIELDS = {
 #: The fields printed as text, set with the edition language's typography (curly quotes, dashes …).
 TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "description", "series")
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
-PDF_FIELDS = ("paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks", "archive")
+PDF_FIELDS = (
+    "paper",
+    "font_size",
+    "open_right",
+    "impose",
+    "signature",
+    "duplex",
+    "creep",
+    "marks",
+    "archive",
+)
 
 
 def load_edition(

@@ -4,9 +4,12 @@ In: the front matter's PDF, each body part's PDF with its facts (pages, anchors,
 and each skeleton's PDF (running heads and folios), with where every page lands and how far it
 moves sideways (:mod:`editions.pdf.book`). Out: one PDF file, written atomically: each page one
 content stream, the skeleton page's then the part's, over the union of their resources (a Form
-XObject for the furniture if names clash); the parts' links (their internal ones made links to the
-book's named destinations again), the destinations and outline rebuilt from the facts; the document information of the front matter; one font program per face for the whole
-book (:class:`FontPlan`), pydyf writing the file with object streams, as WeasyPrint.
+XObject for the furniture if names clash, drawn as an artifact when the parts are tagged); the
+parts' links (their internal ones made links to the book's named destinations again), the
+destinations and outline rebuilt from the facts; the parts' structure trees made one
+(:mod:`editions.pdf.structure`); the document information of the front matter; one font program
+per face for the whole book (:class:`FontPlan`), pydyf writing the file with object streams, as
+WeasyPrint.
 """
 
 from __future__ import annotations
@@ -493,7 +496,9 @@ def merge(
                 page_resources = _overlay_resources(pdf, body_resources, form)
                 furniture_mark = ("/Artifact BMC ", " EMC") if tagged else ("", "")
                 contents = [
-                    shared_stream(f"{furniture_mark[0]}q /EditionsFurniture Do Q{furniture_mark[1]} q {move}"),
+                    shared_stream(
+                        f"{furniture_mark[0]}q /EditionsFurniture Do Q{furniture_mark[1]} q {move}"
+                    ),
                     *convert.contents(page),
                     shared_stream("Q"),
                 ]

@@ -297,7 +297,9 @@ def pdf_options(archive: bool = False, *, tags: bool = True) -> dict[str, Any]:
 
 def write_document(document: Any, target: Path, *, archive: bool = False) -> None:
     with atomic_path(target) as tmp:
-        document.write_pdf(tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True, **pdf_options(archive))
+        document.write_pdf(
+            tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True, **pdf_options(archive)
+        )
 
 
 # --- work for the worker processes ------------------------------------------------------------------

@@ -17,7 +17,7 @@ the merge draws it as an artifact.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pydyf
 
@@ -119,7 +119,10 @@ class StructureMerge:
                 elif key == "/BBox" and on_page is not None and on_page[2]:
                     box = [float(v) for v in item.get_object()]
                     out["BBox"] = pydyf.Array(
-                        [pdf_number(round(v + (on_page[2] if i % 2 == 0 else 0), 6)) for i, v in enumerate(box)]
+                        [
+                            pdf_number(round(v + (on_page[2] if i % 2 == 0 else 0), 6))
+                            for i, v in enumerate(box)
+                        ]
                     )
                 else:
                     out[str(key)[1:]] = value(item)
@@ -134,7 +137,7 @@ class StructureMerge:
             kind = resolved.get("/Type")
             if kind == "/MCR":
                 on_page = pages.get(_number(resolved, "/Pg"))
-                reference = pydyf.Dictionary({"Type": "/MCR", "MCID": int(resolved["/MCID"])})
+                reference = pydyf.Dictionary({"Type": "/MCR", "MCID": int(cast(Any, resolved["/MCID"]))})
                 if on_page is not None:
                     reference["Pg"] = on_page[0].reference
                 return reference
@@ -189,7 +192,7 @@ class StructureMerge:
                 self.role_map.setdefault(str(key)[1:], value(item))
 
     def finish(self, catalog: pydyf.Dictionary, pages: int) -> None:
-        """Write the parent tree (annotations numbered after the ``pages``) and put the tree in ``catalog``."""
+        """Write the parent tree (annotations numbered after the ``pages``), put the tree in ``catalog``."""
         for number, (annotation, parent) in enumerate(self.pending_annotations, start=pages):
             annotation["StructParent"] = number
             self.nums.append((number, parent.reference))
