@@ -34,6 +34,7 @@ class Tree:
     text: str = ""  # the marked content's text in tree order
     reached: set[int] = field(default_factory=set)  # the element objects reached from the root
     mcids: dict[int, list[int]] = field(default_factory=dict)  # page -> MCIDs reached, in tree order
+    headers: list[str] = field(default_factory=list)  # the ids table cells point at
 
 
 def marked_text(reader: PdfReader) -> dict[tuple[int, int], str]:
@@ -83,6 +84,9 @@ def read_tree(path: Path) -> Tree:
         tree.roles.append(role)
         index = len(tree.elements)
         tree.elements.append((role, "", element.get("/Alt")))
+        attributes = element.get("/A")
+        if attributes is not None and "/Headers" in attributes.get_object():
+            tree.headers.extend(str(h) for h in attributes.get_object()["/Headers"])
         kids = element.get("/K")
         kids = kids if isinstance(kids, ArrayObject) else [] if kids is None else [kids]
         own = ""
@@ -119,6 +123,14 @@ def read_tree(path: Path) -> Tree:
 def parent_tree(reader: PdfReader) -> dict[int, Any]:
     nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def id_tree(reader: PdfReader) -> dict[str, Any]:
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get("/IDTree")
+    if tree is None:
+        return {}
+    names = tree.get_object()["/Names"]
+    return {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
 
 
 def content_mcids(page: Any) -> list[int]:
@@ -231,6 +243,9 @@ def test_a_small_edition_is_tagged_with_its_structure(small: Path) -> None:
         "Note",
         "Link",
     } <= roles
+    ids = id_tree(tree.reader)
+    assert ids and all(ident.get_object()["/S"] == "/TH" for ident in ids.values())
+    assert tree.headers and set(tree.headers) <= set(ids)
     alts = [str(alt) for role, _, alt in tree.elements if role == "Figure" and alt]
     assert "The four groups of the night shift, and the line that joined them" in alts
     notes = [text for role, text, _ in tree.elements if role == "Note"]

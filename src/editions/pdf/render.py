@@ -35,6 +35,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
+from .structure import add_id_tree
 from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
 log = logging.getLogger("editions")
@@ -217,6 +218,7 @@ def finish_pdf(document: Any, pdf: Any) -> None:
     pdf.catalog["PageMode"] = "/UseOutlines"
     pdf.catalog["PageLayout"] = "/TwoPageRight"
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    add_id_tree(pdf)
 
 
 def _clean_links(document: Any) -> None:

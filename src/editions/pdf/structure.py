@@ -10,7 +10,7 @@ then the articles, then the back matter), every ``/Pg`` pointing at the book's p
 ``/ParentTree`` keyed by the book's pages (``/StructParents`` = the page's index) and then by the
 annotations (``/StructParent``), element ``/ID`` strings (table headers, and the ``/Headers`` of
 the cells that point at them) made unique across parts, the ``/RoleMap`` entries of every part,
-and figure boxes moved sideways with their page. The page furniture (skeletons) is not tagged:
+figure boxes moved sideways with their page, and an ``/IDTree`` of the ids (:func:`add_id_tree`). The page furniture (skeletons) is not tagged:
 the merge draws it as an artifact.
 """
 
@@ -206,8 +206,31 @@ class StructureMerge:
         self.root["ParentTreeNextKey"] = pages + len(self.pending_annotations)
         if self.role_map:
             self.root["RoleMap"] = pydyf.Dictionary(dict(sorted(self.role_map.items())))
+        add_id_tree(self.pdf, self.root)
         catalog["StructTreeRoot"] = self.root.reference
         catalog["MarkInfo"] = pydyf.Dictionary({"Marked": "true"})
+
+
+def add_id_tree(pdf: pydyf.PDF, root: pydyf.Dictionary | None = None) -> None:
+    """Give the structure tree the ``/IDTree`` its elements' ``/ID`` need (WeasyPrint 70 writes the
+    ids of table headers but no tree of them); ``root``: the ``/StructTreeRoot`` (found if not given)."""
+    found: list[tuple[str, bytes]] = []
+    for item in pdf.objects:
+        if not isinstance(item, pydyf.Dictionary):
+            continue
+        if root is None and item.get("Type") == "/StructTreeRoot":
+            root = item
+        ident = item.get("ID")
+        if item.get("Type") == "/StructElem" and isinstance(ident, pydyf.String):
+            found.append((str(ident.string), item.reference))
+    if root is None or not found:
+        return
+    names = pydyf.Array()
+    for ident, reference in sorted(found):
+        names.extend([pydyf.String(ident), reference])
+    tree = pydyf.Dictionary({"Names": names})
+    pdf.add_object(tree)
+    root["IDTree"] = tree.reference
 
 
 def _number(dictionary: Any, key: str) -> int:
