@@ -288,6 +288,8 @@ def test_a_build_in_parts_is_tagged_as_one_tree(in_parts: Path) -> None:
     tree = check_marked(in_parts)
     assert tree.roles.count("Document") == 1
     assert {"H1", "P", "Note", "Link"} <= set(tree.roles)
+    figures = [alt for role, _, alt in tree.elements if role == "Figure"]
+    assert figures and all(str(alt or "").startswith("http") for alt in figures)  # the Sources' QR codes
 
 
 def test_the_parts_tree_reads_as_the_whole_render(whole: Path, in_parts: Path) -> None:

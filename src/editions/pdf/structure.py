@@ -10,8 +10,8 @@ then the articles, then the back matter), every ``/Pg`` pointing at the book's p
 ``/ParentTree`` keyed by the book's pages (``/StructParents`` = the page's index) and then by the
 annotations (``/StructParent``), element ``/ID`` strings (table headers, and the ``/Headers`` of
 the cells that point at them) made unique across parts, the ``/RoleMap`` entries of every part,
-figure boxes moved sideways with their page, and an ``/IDTree`` of the ids (:func:`add_id_tree`). The page furniture (skeletons) is not tagged:
-the merge draws it as an artifact.
+figure boxes moved sideways with their page, and an ``/IDTree`` of the ids (:func:`add_id_tree`).
+The page furniture (skeletons) is not tagged: the merge draws it as an artifact.
 """
 
 from __future__ import annotations

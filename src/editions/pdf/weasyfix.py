@@ -46,7 +46,8 @@ margin boxes (running heads, folios) as content whose structure elements belong 
 are drawn as artifacts here (``/Artifact BMC``), outside the structure tree, as PDF/UA wants page
 furniture. An element with the class ``footnote`` (the notes, wherever they land) is tagged
 ``/Note`` instead of a ``/Span``. An image with an empty ``alt`` (decoration, such as the cover's
-picture beside the title) is an artifact too, not a ``/Figure`` without alternative text.
+picture beside the title) is an artifact too, not a ``/Figure`` without alternative text; an SVG
+image's ``aria-label`` (the QR codes') is its alternative text when it has no ``<title>``.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -189,6 +190,9 @@ def _install_tagging_fixes() -> None:
                 and "footnote" in (html.get("class") or "").split()
             ):
                 element["S"] = "/Note"
+            label = html.get("aria-label") if html is not None else None
+            if element.get("S") == "/Figure" and "Alt" not in element and label:
+                element["Alt"] = pydyf.String(label)
             yield element
 
     setattr(build_box_tree, _MARK, True)
