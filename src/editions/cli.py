@@ -233,6 +233,7 @@ def make_pdf_main(argv: Sequence[str] | None = None) -> int:
             font_size=args.font_size,
             open_right=args.open_right,
             keep_html=args.keep_html,
+            archive=args.archive,
             progress=_progress(args),
             allow_remote_images=args.allow_remote_images,
             jobs=args.jobs,

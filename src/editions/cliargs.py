@@ -102,6 +102,12 @@ def make_pdf_parser() -> argparse.ArgumentParser:
         help="start every article on a right-hand page (or not)",
     )
     parser.add_argument(
+        "--pdf-a",
+        action=argparse.BooleanOptionalAction,
+        dest="archive",
+        help="write a PDF/A-2b for archives (tagged either way)",
+    )
+    parser.add_argument(
         "--keep-html", action="store_true", help="also write the print HTML as <stem>.print.html"
     )
     parser.add_argument(

@@ -51,6 +51,7 @@ TYPESET_FIELDS = ("subtitle", "editor", "publisher", "rights", "colophon", "desc
 #: The keys of the ``[pdf]`` table (see :class:`~editions.model.PdfSettings`).
 PDF_FIELDS = (
     "paper", "font_size", "open_right", "impose", "signature", "duplex", "creep", "marks", "back_cover",
+    "archive",
 )  # fmt: skip
 #: The values of ``[pdf] back_cover`` (see :func:`editions.pdf.printhtml.back_cover`).
 BACK_COVERS = ("designed", "blank", "none")
@@ -340,6 +341,7 @@ def _pdf_settings(table: object, path: Path) -> PdfSettings:
         creep=number("creep"),
         marks=flag("marks"),
         back_cover=choice("back_cover", BACK_COVERS),
+        archive=flag("archive"),
     )
     try:  # without a layout, signature and creep are for a booklet made with --impose booklet
         layout, duplex, creep = settings.impose or "booklet", settings.duplex or "short", settings.creep or 0

@@ -111,10 +111,10 @@ class PdfSettings:
 
     ``None`` means not set: the command-line option, else the built-in default, applies. An option
     given on the command line always wins. ``impose`` (with ``signature``, ``duplex``, ``creep``
-    and ``marks``) makes ``make-pdf`` also write the imposed PDF. ``back_cover`` is
-    ``"designed"`` (title, publisher, contact, a QR code of the edition's ``url``), ``"blank"`` or
-    ``"none"`` (no back cover page); ``None``: designed when the edition has a publisher, contact or
-    URL to show, else blank.
+    and ``marks``) makes ``make-pdf`` also write the imposed PDF; ``archive`` makes it a PDF/A.
+    ``back_cover`` is ``"designed"`` (title, publisher, contact, a QR code of the edition's
+    ``url``), ``"blank"`` or ``"none"`` (no back cover page); ``None``: designed when the edition
+    has a publisher, contact or URL to show, else blank.
     """
 
     paper: str | None = None
@@ -126,6 +126,7 @@ class PdfSettings:
     creep: float | None = None
     marks: bool | None = None
     back_cover: str | None = None
+    archive: bool | None = None
 
 
 @dataclass(frozen=True)

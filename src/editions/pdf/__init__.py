@@ -157,6 +157,7 @@ def make_pdf(
     parallel: bool | None = None,
     allow_remote_images: bool = False,
     require_sources: bool | None = None,
+    archive: bool | None = None,
 ) -> PdfResult:
     """Write the edition as a print-ready PDF (see the module docstring) and say where and how long.
 
@@ -170,7 +171,8 @@ def make_pdf(
     else the defaults (A5, the paper's body size, no). Articles without a source, or with guessed
     ones, are warned about first; ``require_sources`` (default: the edition's setting) makes a
     missing source an error instead (see :func:`~editions.attribution.check_attribution`), once the
-    options and the edition's length are known to be fine.
+    options and the edition's length are known to be fine. The PDF is tagged (structure, language,
+    reading order); ``archive`` (default: the edition's ``[pdf] archive``, else no) makes it a PDF/A-2b.
 
     ``out`` defaults to ``dist/<slug>.pdf``; ``style`` is a style name, folder or :class:`Style`
     (default: the edition's, else ``default``); ``keep_html`` also writes the print HTML beside
@@ -194,6 +196,7 @@ def make_pdf(
     in_parts = in_parts and not resolved.settings.run_on  # parts start each article on a new page
     check_length(edition, MAX_PDF_TEXT_IN_PARTS if in_parts else MAX_PDF_TEXT)
     check_attribution(edition, require_sources=require_sources)
+    archive = bool(edition.pdf.archive) if archive is None else archive
     report(f"rendering {len(edition.articles)} article(s)…")
     loader = ResourceLoader(edition.root, ResourcePolicy(allow_remote_images=allow_remote_images))
     folder = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache and in_parts else None
@@ -228,6 +231,7 @@ def make_pdf(
             jobs=environment_jobs(jobs),
             cache=store,
             report=report,
+            archive=archive,
         )
         if built is not None:
             if store is not None and store.writes:
@@ -247,5 +251,5 @@ def make_pdf(
         log.warning("%s", problem)
     pages = len(document.pages)
     report(f"writing {pages} pages to {target}…")
-    write_document(document, target)
+    write_document(document, target, archive=archive)
     return PdfResult(path=target, pages=pages, html_path=html_path)

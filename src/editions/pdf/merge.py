@@ -4,9 +4,12 @@ In: the front matter's PDF, each body part's PDF with its facts (pages, anchors,
 and each skeleton's PDF (running heads and folios), with where every page lands and how far it
 moves sideways (:mod:`editions.pdf.book`). Out: one PDF file, written atomically: each page one
 content stream, the skeleton page's then the part's, over the union of their resources (a Form
-XObject for the furniture if names clash); the links, named destinations and outline rebuilt from
-the facts; the document information of the front matter; one font program per face for the whole
-book (:class:`FontPlan`), pydyf writing the file with object streams, as WeasyPrint.
+XObject for the furniture if names clash, drawn as an artifact when the parts are tagged); the
+parts' links (their internal ones made links to the book's named destinations again), the
+destinations and outline rebuilt from the facts; the parts' structure trees made one
+(:mod:`editions.pdf.structure`); the document information of the front matter; one font program
+per face for the whole book (:class:`FontPlan`), pydyf writing the file with object streams, as
+WeasyPrint.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from .book import Book, Part, is_right
 from .objects import Direct, Hex, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
-from .weasyfix import font_objects, read_font, unicode_map
+from .structure import StructureMerge, has_tags
+from .weasyfix import INTERNAL_LINK, font_objects, read_font, unicode_map
 
 if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
     from pypdf.generic import DictionaryObject
@@ -336,9 +340,13 @@ def merge(
 ) -> None:
     """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
     (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
-    workers), the links, named destinations and outline rebuilt from the parts' facts, the front
-    matter's document information and catalogue entries."""
+    workers), the internal links pointed at the named destinations and the outline rebuilt from the
+    parts' facts, the front
+    matter's document information and catalogue entries (with its XMP metadata and output intent,
+    for PDF/A). When the parts are tagged, their structure trees become one (see
+    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact."""
     from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
 
     front = PdfReader(io.BytesIO(front_data))
     skeleton_readers = [PdfReader(io.BytesIO(skeletons[number][0])) for number in range(len(groups))]
@@ -359,6 +367,10 @@ def merge(
     convert = Converter(pdf, fonts)
     refs: list[bytes] = []
     made_pages: list[pydyf.Dictionary] = []
+    tagged = has_tags(front) and all(has_tags(body) for body in bodies)
+    # Per source: its pages' object numbers -> (book page, index, shift), its annotations' -> the copies.
+    source_pages: dict[int, dict[int, tuple[pydyf.Dictionary, int, float]]] = {}
+    source_annotations: dict[int, dict[int, pydyf.Dictionary]] = {}
     page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
     shared: dict[str, Any] = {}
 
@@ -369,7 +381,13 @@ def merge(
             shared[text] = stream
         return shared[text].reference
 
-    def add_page(source: Any, contents: list[bytes], resources: Any, annots: list[Any]) -> None:
+    def artifact(contents: list[bytes]) -> list[bytes]:
+        """Page furniture (a skeleton's page) marked as an artifact, when the book is tagged."""
+        return [shared_stream("/Artifact BMC q"), *contents, shared_stream("Q EMC")] if tagged else contents
+
+    def add_page(
+        source: Any, contents: list[bytes], resources: Any, annots: list[Any], shift: float = 0.0
+    ) -> None:
         page = pydyf.Dictionary({"Type": "/Page"})
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in source:
@@ -381,11 +399,37 @@ def merge(
         pdf.add_page(page)
         refs.append(page.reference)
         made_pages.append(page)
+        if source.indirect_reference is not None:
+            mapped = source_pages.setdefault(convert.source, {})
+            mapped[source.indirect_reference.idnum] = (page, len(made_pages) - 1, shift)
+
+    anchors = {
+        name
+        for facts in [front_meta["pages"], *(part.meta["pages"] for part in parts)]
+        for page in facts
+        for name, *_ in page.get("anchors", [])
+        if not name.startswith("editions-")
+    }
 
     def annotations(source: Any, shift: float) -> list[Any]:
         made = []
         for annot in source.get("/Annots") or []:
-            convert_annot = convert.value(annot.get_object())
+            original = annot.get_object()
+            action = original.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            convert_annot = convert.value(original)
+            convert_annot.pop("StructParent", None)  # numbered again with the structure tree
+            if uri.startswith(INTERNAL_LINK):  # a link inside the book (see weasyfix.page_facts)
+                target = uri[len(INTERNAL_LINK) :]
+                if target not in anchors:
+                    log.warning("No anchor #%s for internal URI reference", target)
+                    continue
+                del convert_annot["A"]
+                convert_annot["Dest"] = pydyf.String(target)
+                if "Contents" in convert_annot:
+                    convert_annot["Contents"] = pydyf.String(target)
+            if isinstance(annot, IndirectObject):
+                source_annotations.setdefault(convert.source, {})[annot.idnum] = convert_annot
             if shift and "Rect" in convert_annot:
                 rect = convert_annot["Rect"]
                 convert_annot["Rect"] = pydyf.Array(
@@ -423,7 +467,7 @@ def merge(
         cursor += part.pages + part.blank_before
         if part.blank_before:
             page = skeleton_pages.pop(0)
-            add_page(page, convert.contents(page), convert.resources(page).reference, [])
+            add_page(page, artifact(convert.contents(page)), convert.resources(page).reference, [])
             page_facts.append(({"anchors": [], "bookmarks": [], "links": []}, 0.0))
         skeleton_resources = [convert.resources(page) for page in skeleton_pages]
         convert.start(body_source)
@@ -434,38 +478,51 @@ def merge(
             union = convert.union(body_resources, skeleton_resources[number_in_part])
             if union is not None:
                 # One content stream, as WeasyPrint writes: the furniture, then the body.
-                data = b"q\n%s\nQ\nq\n%s%s\nQ\n" % (
+                data = b"%sq\n%s\nQ\n%sq\n%s%s\nQ\n" % (
+                    b"/Artifact BMC\n" if tagged else b"",
                     convert.data(furniture),
+                    b"EMC\n" if tagged else b"",
                     move.encode(),
                     convert.data(page),
                 )
                 stream = pydyf.Stream([zlib.compress(data)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
                 pdf.add_object(stream)
-                add_page(page, [stream.reference], union.reference, annotations(page, shift))
+                add_page(page, [stream.reference], union.reference, annotations(page, shift), shift)
             else:
                 # Resource names that clash: the furniture as a Form XObject.
                 convert.start(skeleton_source)
                 form = _form(pdf, furniture, skeleton_resources[number_in_part].reference, convert)
                 convert.start(body_source)
                 page_resources = _overlay_resources(pdf, body_resources, form)
+                furniture_mark = ("/Artifact BMC ", " EMC") if tagged else ("", "")
                 contents = [
-                    shared_stream(f"q /EditionsFurniture Do Q q {move}"),
+                    shared_stream(
+                        f"{furniture_mark[0]}q /EditionsFurniture Do Q{furniture_mark[1]} q {move}"
+                    ),
                     *convert.contents(page),
                     shared_stream("Q"),
                 ]
-                add_page(page, contents, page_resources, annotations(page, shift))
+                add_page(page, contents, page_resources, annotations(page, shift), shift)
             page_facts.append((part.meta["pages"][number_in_part], shift))
 
-    _links_and_destinations(pdf, made_pages, page_facts)
+    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
+    _destinations(pdf, made_pages, page_facts)
     _outline(pdf, refs, page_facts)
     info = cast("DictionaryObject", front.trailer["/Info"].get_object()) if "/Info" in front.trailer else {}
     convert.start(0)
     for key, value in info.items():
         pdf.info[str(key)[1:]] = convert.value(value)
-    catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
-    for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences"):
+    for key in ("/Lang", "/PageMode", "/PageLayout", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
         if key in catalog:
             pdf.catalog[key[1:]] = convert.value(catalog[key])
+    if tagged:
+        structure = StructureMerge(pdf)
+        for source, reader in [(0, front), *((1 + len(groups) + i, body) for i, body in enumerate(bodies))]:
+            convert.start(source)
+            structure.add_source(
+                reader, source_pages.get(source, {}), source_annotations.get(source, {}), convert.value
+            )
+        structure.finish(pdf.catalog, len(made_pages))
     with atomic_path(target) as tmp, open(tmp, "wb") as output:
         pdf.write(output, version=b"1.7", identifier=True, compress=True)
 
@@ -501,10 +558,10 @@ def _overlay_resources(pdf: pydyf.PDF, resources: pydyf.Dictionary, form: bytes)
     return made.reference
 
 
-def _links_and_destinations(
+def _destinations(
     pdf: pydyf.PDF, pages: Sequence[pydyf.Dictionary], facts: Sequence[tuple[dict[str, Any], float]]
 ) -> None:
-    """Named destinations for every anchor (the first of a name wins) and the internal links to them."""
+    """Named destinations for every anchor (the first of a name wins), which the links point at."""
     refs = [page.reference for page in pages]
     names: dict[str, Any] = {}
     for number, (page, shift) in enumerate(facts):
@@ -514,22 +571,6 @@ def _links_and_destinations(
             names[name] = pydyf.Array(
                 [refs[number], "/XYZ", pdf_number(round(x + shift, 6)), pdf_number(y), 0]
             )
-    for number, (page, shift) in enumerate(facts):
-        for target, x1, y1, x2, y2 in page.get("links", []):
-            if target not in names:
-                log.warning("No anchor #%s for internal URI reference", target)
-                continue
-            annot = pydyf.Dictionary(
-                {
-                    "Type": "/Annot",
-                    "Subtype": "/Link",
-                    "Rect": pydyf.Array([pdf_number(round(v, 6)) for v in (x1 + shift, y1, x2 + shift, y2)]),
-                    "BS": pydyf.Dictionary({"W": 0}),
-                    "Dest": pydyf.String(target),
-                }
-            )
-            pdf.add_object(annot)
-            pages[number].setdefault("Annots", pydyf.Array()).append(annot.reference)
     if names:
         array = pydyf.Array()
         for name in sorted(names):

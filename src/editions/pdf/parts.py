@@ -95,7 +95,7 @@ log = logging.getLogger("editions")
 Progress = Callable[[str], None]
 
 #: Bump when what a part's facts hold, or how parts are rendered, changes (invalidates the cache).
-PART_FORMAT = "editions-part-2"
+PART_FORMAT = "editions-part-3"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(file:[^'")]*)\1\s*\)""")
 
 
@@ -158,6 +158,7 @@ def build(
     jobs: int,
     cache: PartCache | None,
     report: Progress,
+    archive: bool = False,
 ) -> ParallelResult | None:
     """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited."""
     book, reason = split_book(html, open_right=open_right)
@@ -168,7 +169,12 @@ def build(
     hashes = cache.hashes if cache is not None else None
     fingerprint = [f"{p}={(hashes(p) if hashes else _sha256_file(p))}" for p in css_files]
     salt = digest(_versions(), _code_fingerprint(), *fingerprint)
-    common = {"base_url": base_url, "roots": [str(r) for r in roots], "files": [str(f) for f in files]}
+    common = {
+        "base_url": base_url,
+        "roots": [str(r) for r in roots],
+        "files": [str(f) for f in files],
+        "archive": archive,
+    }
     runner = Runner(jobs, cache, salt, report)
     try:
         built = _build(book, target, runner, common, geometry, open_right, css_files, report)
@@ -289,7 +295,7 @@ def _build(
             runner.add(
                 ("skeleton", len(groups) - 1),
                 "part",
-                dict(common, html=skeleton_html(book, group)),
+                dict(common, html=skeleton_html(book, group), tags=False),
                 urgent=True,
             )
 

@@ -20,6 +20,7 @@ import contextlib
 import io
 import logging
 import mimetypes
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
+from .structure import add_id_tree
 from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
 log = logging.getLogger("editions")
@@ -216,6 +218,7 @@ def finish_pdf(document: Any, pdf: Any) -> None:
     pdf.catalog["PageMode"] = "/UseOutlines"
     pdf.catalog["PageLayout"] = "/TwoPageRight"
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+    add_id_tree(pdf)
 
 
 def _clean_links(document: Any) -> None:
@@ -233,6 +236,20 @@ def _clean_links(document: Any) -> None:
             if link[0] != "attachment"
             and not (link[0] == "external" and str(link[1]).lower().startswith("file:"))
         ]
+
+
+def _dates_in_order(metadata: Any) -> None:
+    """A modification date never before the creation date (an edition dated after the build date)."""
+    created, modified = metadata.created, metadata.modified
+    if created and modified and _date_key(modified) < _date_key(created):
+        metadata.modified = created
+
+
+def _date_key(value: str) -> str:
+    """A W3C date (``2024-05-01``, ``2024-05-01T10:00Z`` …) as a string that sorts by time (to the
+    second, UTC taken as written)."""
+    digits = re.sub(r"\D", "", value.split("+")[0].rstrip("Z"))[:14]
+    return digits.ljust(14, "0")
 
 
 def render_document(
@@ -262,12 +279,29 @@ def render_document(
             font_config=font_config, attachments=None, pdf_identifier=True
         )
         _clean_links(document)
+        _dates_in_order(document.metadata)
     return document, handler.problems
 
 
-def write_document(document: Any, target: Path) -> None:
+#: The PDF/A variant of ``archive`` PDFs (see :func:`pdf_options`).
+ARCHIVE_VARIANT = "pdf/a-2b"
+
+
+def pdf_options(archive: bool = False, *, tags: bool = True) -> dict[str, Any]:
+    """WeasyPrint's options for editions' PDFs: tagged (structure tree, language, reading order), PDF
+    1.7, and with ``archive`` PDF/A-2b (an sRGB output intent and XMP metadata); ``tags=False`` for
+    the page furniture of a build in parts, which the merge marks as artifacts."""
+    options: dict[str, Any] = {"pdf_tags": tags, "pdf_version": "1.7"}
+    if archive:
+        options["pdf_variant"] = ARCHIVE_VARIANT
+    return options
+
+
+def write_document(document: Any, target: Path, *, archive: bool = False) -> None:
     with atomic_path(target) as tmp:
-        document.write_pdf(tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True)
+        document.write_pdf(
+            tmp, finisher=finish_pdf, attachments=None, pdf_identifier=True, **pdf_options(archive)
+        )
 
 
 # --- work for the worker processes ------------------------------------------------------------------
@@ -284,7 +318,8 @@ def shared_font_config() -> Any:
 
 
 def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    """Render one part (in a worker): its PDF bytes (no internal links) and the facts about its pages."""
+    """Render one part (in a worker): its PDF bytes (internal links as links to
+    :data:`~editions.pdf.weasyfix.INTERNAL_LINK` + the target) and the facts about its pages."""
 
     class Recording(RestrictedFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
@@ -306,7 +341,10 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     )
     pages = [page_facts(page) for page in document.pages]
     data = document.write_pdf(
-        attachments=None, pdf_identifier=False, finisher=task.get("finisher") and finish_pdf
+        attachments=None,
+        pdf_identifier=False,
+        finisher=task.get("finisher") and finish_pdf,
+        **pdf_options(task.get("archive", False), tags=task.get("tags", True)),
     )
     meta = {"pages": pages, "problems": problems, "used": sorted(used)}
     return data, meta

@@ -24,7 +24,12 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
 7. ``weasyprint.layout.inline.iter_line_boxes(context, box, position_y, bottom_space, skip_stack,
    …)`` yields ``(line, resume_at, …)`` for each line of a paragraph (``block`` imports it by
    name) and ``inline.split_first_line(text, style, …)`` breaks one line, hyphenating where
-   ``style["hyphens"]`` is ``auto`` (the hyphenation limit below).
+   ``style["hyphens"]`` is ``auto`` (the hyphenation limit below);
+8. with ``pdf_tags``, ``weasyprint.draw.draw_stacking_context(stream, context)`` draws each margin
+   box as a stacking context of its own, text marked by ``stream.marked`` only when
+   ``stream._tags`` is not ``None``, and ``weasyprint.pdf.tags._build_box_tree(box, parent, pdf,
+   …)`` yields the structure elements (``pydyf.Dictionary`` with ``S``) of a box, calling itself
+   through the module for the children (the tagging fixes below).
 
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
@@ -35,6 +40,14 @@ any number of consecutive lines with a hyphen (6 in a row in the benchmark antho
 :data:`HYPHENATED_LINES` lines of a paragraph ending in its hyphenation character, the next line
 of that paragraph is broken as with ``hyphens: manual`` (soft hyphens still count), as
 ``hyphenate-limit-lines: 2`` would do.
+
+**Tags: running heads are not content, notes are notes.** WeasyPrint 70 marks the text of page
+margin boxes (running heads, folios) as content whose structure elements belong to no tree; they
+are drawn as artifacts here (``/Artifact BMC``), outside the structure tree, as PDF/UA wants page
+furniture. An element with the class ``footnote`` (the notes, wherever they land) is tagged
+``/Note`` instead of a ``/Span``. An image with an empty ``alt`` (decoration, such as the cover's
+picture beside the title) is an artifact too, not a ``/Figure`` without alternative text; an SVG
+image's ``aria-label`` (the QR codes') is its alternative text when it has no ``<title>``.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -89,6 +102,7 @@ def install() -> None:
     _install_footnote_fix()
     _install_hyphenation_limit()
     _install_page_hook()
+    _install_tagging_fixes()
 
 
 @contextlib.contextmanager
@@ -123,6 +137,68 @@ def _install_page_hook() -> None:
 
     setattr(remake_page, _MARK, True)
     page_layout.remake_page = remake_page
+
+
+def _install_tagging_fixes() -> None:
+    try:
+        from weasyprint import draw
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.pdf import tags
+        from weasyprint.pdf.stream import Stream
+    except ImportError:
+        return
+    draw_context = getattr(draw, "draw_stacking_context", None)
+    build_tree = getattr(tags, "_build_box_tree", None)
+    marked = getattr(Stream, "marked", None)
+    if draw_context is None or build_tree is None or marked is None or getattr(build_tree, _MARK, False):
+        return
+
+    def decorative(box: Any) -> bool:
+        """An image with an empty ``alt``: decoration, not a figure."""
+        element = getattr(box, "element", None)
+        return (
+            isinstance(box, boxes.ReplacedBox)
+            and element is not None
+            and element.get("alt") is not None
+            and not element.get("alt").strip()
+        )
+
+    def marked_content(stream: Any, box: Any, tag: str) -> Any:
+        return stream.artifact() if decorative(box) else marked(stream, box, tag)
+
+    @functools.wraps(draw_context)
+    def draw_stacking_context(stream: Any, context: Any) -> Any:
+        marks = getattr(stream, "_tags", None)
+        if marks is None or not isinstance(context.box, boxes.MarginBox):
+            return draw_context(stream, context)
+        with stream.artifact():
+            stream._tags = None
+            try:
+                return draw_context(stream, context)
+            finally:
+                stream._tags = marks
+
+    @functools.wraps(build_tree)
+    def build_box_tree(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.MarginBox) or decorative(box):
+            return
+        for element in build_tree(box, *args, **kwargs):
+            html = getattr(box, "element", None)
+            if (
+                html is not None
+                and box.element_tag == "span"
+                and "footnote" in (html.get("class") or "").split()
+            ):
+                element["S"] = "/Note"
+            label = html.get("aria-label") if html is not None else None
+            if element.get("S") == "/Figure" and "Alt" not in element and label:
+                element["Alt"] = pydyf.String(label)
+            yield element
+
+    setattr(build_box_tree, _MARK, True)
+    Stream.marked = marked_content
+    draw.draw_stacking_context = draw_stacking_context
+    tags._build_box_tree = build_box_tree
 
 
 def _install_footnote_fix() -> None:
@@ -209,11 +285,17 @@ def element_ids(page: Any) -> Iterator[str]:
             yield ident
 
 
+#: What a part's internal links point at, before the target (see :func:`page_facts`).
+INTERNAL_LINK = "editions-internal:"
+
+
 def page_facts(page: Any) -> dict[str, Any]:
     """What the merge needs of a laid-out page (a ``Document.pages`` item), in PDF points from its
     bottom left: its ``size``; its ``anchors`` (name, x1, top, x2: the anchor's box); its
     ``bookmarks`` (level, label, x, y, state); and its internal ``links`` (target, x1, y1, x2, y2),
-    which are taken off the page (the merge writes them again, to the book's pages).
+    which are turned into links to :data:`INTERNAL_LINK` + the target (so that WeasyPrint writes
+    them, and tags them, whether the target is in the part or not; the merge makes them internal
+    links to the book's destinations again).
 
     Assumption 6: ``Page.anchors`` values are boxes ``(x1, y1, x2, y2)`` and link rectangles two
     corners ``(x1, y1, x2, y2)``, not the ``(x, y)`` points and ``(x, y, width, height)``
@@ -225,9 +307,11 @@ def page_facts(page: Any) -> dict[str, Any]:
         return round(x * 0.75, 4), round(height - y * 0.75, 4)
 
     links = []
-    for link in [link for link in page.links if link[0] == "internal"]:
-        page.links.remove(link)
-        _, target, rect, _ = link
+    for index, link in enumerate(page.links):
+        if link[0] != "internal":
+            continue
+        _, target, rect, *rest = link
+        page.links[index] = ("external", INTERNAL_LINK + target, rect, *rest)
         links.append([target, *point(rect[0], rect[1]), *point(rect[2], rect[3])])
     anchors = []
     for name, (x1, y1, x2, _) in page.anchors.items():
