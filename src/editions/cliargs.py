@@ -59,9 +59,14 @@ def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print only warnings and errors (not the files written)"
     )
+    add_debug_and_version(parser)
+    return parser
+
+
+def add_debug_and_version(parser: argparse.ArgumentParser) -> None:
+    """``--debug`` (tracebacks for unexpected errors) and ``--version``, which every command has."""
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
-    return parser
 
 
 def add_from(parser: argparse.ArgumentParser) -> None:
@@ -185,8 +190,7 @@ def import_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--offline", action="store_true", help="refuse to fetch URLs")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    add_debug_and_version(parser)
     add_from(parser)
     return parser
 
@@ -204,8 +208,7 @@ def styles_parser() -> argparse.ArgumentParser:
         help="the edition's folder or edition.toml, whose styles/ folder is listed too (default: ./articles)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the names")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    add_debug_and_version(parser)
     return parser
 
 
@@ -232,8 +235,7 @@ def serve_parser() -> argparse.ArgumentParser:
         "with a warning)",
     )
     parser.add_argument("--no-browser", action="store_true", help="do not open the browser")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s (editions) {__version__}")
+    add_debug_and_version(parser)
     return parser
 
 
