@@ -118,7 +118,8 @@ def test_unsourced_article_keeps_a_source_line(tmp_path: Path, capsys: pytest.Ca
     assert make_html_main([str(folder), "-o", str(out), "-q"]) == 0
     assert len(_warnings(capsys.readouterr().err)) == 1  # -q hides the files written, not warnings
     root = lxml.html.parse(str(out)).getroot()
-    footer = root.xpath("//article[@id='the-night-the-lights-went-out-at-the-depot']//footer[@class='source']")
+    article = "//article[@id='the-night-the-lights-went-out-at-the-depot']"
+    footer = root.xpath(f"{article}//footer[@class='source']")
     assert [" ".join(f.text_content().split()) for f in footer] == [
         "Published January 9, 2023. Source not recorded."
     ]
