@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -410,9 +411,21 @@ def editions_main(argv: Sequence[str] | None = None) -> int:
     return command(args[1:])
 
 
+#: The exit statuses of a command stopped by Ctrl-C (SIGINT) or SIGTERM.
+_STOPPED = (130, 143)
+
+
 def _entry(main: Callable[[Sequence[str] | None], int]) -> Callable[[], None]:
     def run() -> None:
-        sys.exit(main(None))
+        status = main(None)
+        if status in _STOPPED:
+            # Stopped by a signal, with its temporary files removed and its workers killed: end at
+            # once. The interpreter's shutdown would run exit hooks (concurrent.futures' among them)
+            # that race with the threads the stop interrupted, and print their tracebacks.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+        sys.exit(status)
 
     return run
 
