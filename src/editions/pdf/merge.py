@@ -174,6 +174,26 @@ class FontPlan:
 # --- merging: pypdf reads the parts, pydyf writes the book ------------------------------------------------
 
 
+class Readers:
+    """The parts' PDFs opened with pypdf, each once: :meth:`read` as a part comes in, while the workers
+    still render the next ones, parses its objects (most of what reading costs), so that the merge
+    at the end only copies them."""
+
+    def __init__(self) -> None:
+        self._open: dict[int, tuple[bytes, Any]] = {}
+
+    def read(self, data: bytes) -> Any:
+        """A ``PdfReader`` of ``data`` (the same one for the same bytes object), its objects parsed."""
+        found = self._open.get(id(data))
+        if found is None or found[0] is not data:
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            len(reader.pages)  # resolves the catalogue: pypdf parses the object stream it is in
+            found = self._open[id(data)] = (data, reader)
+        return found[1]
+
+
 class Converter:
     """Copies pypdf objects into a pydyf document (each indirect object once per source file)."""
 
@@ -337,6 +357,7 @@ def merge(
     target: Path,
     fonts: FontPlan,
     run: Callable[[list[tuple[str, dict[str, Any]]]], list[tuple[bytes, dict[str, Any]]]],
+    readers: Readers | None = None,
 ) -> None:
     """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
     (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
@@ -344,13 +365,14 @@ def merge(
     parts' facts, the front
     matter's document information and catalogue entries (with its XMP metadata and output intent,
     for PDF/A). When the parts are tagged, their structure trees become one (see
-    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact."""
-    from pypdf import PdfReader
+    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact. ``readers``
+    holds the PDFs already opened (see :class:`Readers`)."""
     from pypdf.generic import IndirectObject
 
-    front = PdfReader(io.BytesIO(front_data))
-    skeleton_readers = [PdfReader(io.BytesIO(skeletons[number][0])) for number in range(len(groups))]
-    bodies = [PdfReader(io.BytesIO(part.data)) for part in parts]
+    readers = readers if readers is not None else Readers()
+    front = readers.read(front_data)
+    skeleton_readers = [readers.read(skeletons[number][0]) for number in range(len(groups))]
+    bodies = [readers.read(part.data) for part in parts]
     fonts.gather(front, 0)
     for number, reader in enumerate(skeleton_readers):
         fonts.gather(reader, 1 + number)

@@ -87,7 +87,7 @@ from .book import (
     split_book,
     trailing_pages,
 )
-from .merge import FontPlan, merge
+from .merge import FontPlan, Readers, merge
 from .pool import Runner
 
 log = logging.getLogger("editions")
@@ -189,8 +189,20 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-#: A skeleton document covers consecutive parts until it holds at least this many pages.
+#: A skeleton document covers consecutive parts until it holds at least this many pages; in a
+#: small book (under :data:`SKELETON_SHARES` times as many pages, estimated from the text) a
+#: :data:`SKELETON_SHARES`-th of the book, but not fewer than :data:`SKELETON_MIN_PAGES`: then the
+#: skeletons of the first parts are laid out while the last parts still are, and the one left to
+#: do at the end is short. (From the text, not from the number of processes: the same book
+#: whatever that number.)
 SKELETON_PAGES = 160
+SKELETON_SHARES = 4
+SKELETON_MIN_PAGES = 16
+
+
+def skeleton_size(estimated_pages: int) -> int:
+    """How many pages a skeleton document covers at least (see :data:`SKELETON_PAGES`)."""
+    return min(SKELETON_PAGES, max(SKELETON_MIN_PAGES, estimated_pages // SKELETON_SHARES))
 
 
 def _build(
@@ -211,15 +223,15 @@ def _build(
 
     # A first render of the front matter, with page numbers estimated from the text, says how many
     # pages it takes (its length hardly depends on the numbers' values, only on their widths).
-    estimate = [
-        Part([a], meta={"pages": [{}] * n})
-        for a, n in zip(book.articles, estimated_counts(book, geometry), strict=True)
-    ]
+    counts = estimated_counts(book, geometry)
+    estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
+    group_pages = skeleton_size(sum(counts))
     place(estimate, 1 + math.ceil(len(book.articles) / 12), open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
     probe = {name: estimated.get(name, 2) for name in targets}
 
     done: set[int] = set()  # id() of the parts rendered and final
+    readers = Readers()  # their PDFs, read as they come in (while the workers render the next ones)
     by_id = {id(part): part for part in parts}
 
     def prefix() -> int:
@@ -260,6 +272,7 @@ def _build(
             counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
             part.counts = counts
             done.add(id(part))
+            readers.read(part.data)
             if part.in_main:
                 typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
                 report(f"typeset {typeset} of {len(book.articles)} articles…")
@@ -286,9 +299,9 @@ def _build(
             for part in parts[covered:ready]:
                 group.append(part)
                 pages += part.pages
-                if pages >= SKELETON_PAGES:
+                if pages >= group_pages:
                     break
-            if pages < SKELETON_PAGES and ready < len(parts):
+            if pages < group_pages and ready < len(parts):
                 return
             groups.append(group)
             covered += len(group)
@@ -314,6 +327,7 @@ def _build(
                 return None
         elif label[0] == "skeleton":
             skeletons[label[1]] = (data, meta)
+            readers.read(data)
         elif label == "front":
             actual = len(meta["pages"])
             if actual != front_pages:
@@ -327,6 +341,7 @@ def _build(
                 runner.forget(lambda label: isinstance(label, tuple) and label[0] == "skeleton")
             else:
                 front_result = (data, meta)
+                readers.read(data)
         plan_skeletons()
         if (
             prefix() == len(parts)
@@ -380,5 +395,6 @@ def _build(
         target,
         fonts,
         runner.run,
+        readers,
     )
     return ParallelResult(total, len(parts), runner.rendered, runner.cached)
