@@ -15,7 +15,8 @@ the order a build goes through them:
   the HTML into parts and places their pages, :mod:`~editions.pdf.pool` renders them in worker
   processes (or takes them from the cache, :mod:`editions.cache`), :mod:`~editions.pdf.merge`
   writes the book;
-- :mod:`~editions.pdf.weasyfix`: all that editions assumes of WeasyPrint beyond its public API;
+- :mod:`~editions.pdf.weasyfix`: all that editions assumes of WeasyPrint beyond its public API
+  (and :mod:`~editions.pdf.libraries`, imported first: WeasyPrint's import without a library search);
   :mod:`~editions.pdf.objects`: PDF values for pydyf.
 
 Imports go one way, down this list's dependencies: ``__init__`` → ``parts`` → ``merge``, ``pool``,
@@ -41,6 +42,7 @@ from ..paper import PaperSize, page_geometry
 from ..resources import ResourceLoader, ResourcePolicy
 from ..styles import Style
 from ..textio import write_atomic
+from . import libraries  # noqa: F401  (first: it imports WeasyPrint without a library search)
 from .parts import build as build_in_parts
 from .pool import environment_jobs
 from .printhtml import base_url, print_options, render_print_html, resolve_style, style_css
