@@ -17,7 +17,8 @@ from ``/proc``). It prints a Markdown report and writes it to ``bench/RESULTS.md
     .venv/bin/python bench/run.py --sizes 10,100 --words 1000 --out /tmp/r.md
 
 Other sessions on a shared machine skew wall times: the load average before each command is in the
-detailed table, and ``--repeat`` keeps the fastest of several runs.
+detailed table, and ``--repeat`` keeps the fastest of several runs. ``--load K`` runs K busy
+processes beside each measured command, to see how it fares when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -92,10 +93,35 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+#: Busy processes run beside each measured command (``--load``), as another user's work would.
+BUSY = 0
+
+
+def _busy(count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` processes that keep a core busy until killed (``while True: pass``)."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    if hogs:
+        time.sleep(0.2)  # running before the command starts
+    return hogs
+
+
 def measure(
     label: str, command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Run:
-    """Run a command; its wall and CPU time, and the peak memory of its biggest process and tree."""
+    """Run a command (beside :data:`BUSY` busy processes); its wall and CPU time, and the peak memory
+    of its biggest process and tree (the busy processes are not counted)."""
+    hogs = _busy(BUSY)
+    try:
+        return _measure(label, command, env=env, cwd=cwd)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def _measure(
+    label: str, command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Run:
     load = os.getloadavg()[0]
     environment = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **(env or {}))
     start = time.perf_counter()
@@ -308,7 +334,9 @@ def report(results: list[dict[str, object]], started: str, args: argparse.Namesp
         f"Machine: {machine()}.",
         "",
         f"Wall times are the {'median' if STATISTIC == 'median' else 'fastest'} of the runs (`--repeat`), "
-        "each command in its own process tree;",
+        "each command in its own process tree"
+        + (f", each beside {BUSY} busy process(es) (`--load {BUSY}`)" if BUSY else "")
+        + ";",
         "*peak RSS* is the largest single process of the tree (`ru_maxrss`), *tree* the whole tree sampled.",
         "",
         "## Against the targets (issue 8)",
@@ -404,14 +432,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, help="make-pdf --jobs (default: its own, one per CPU)")
     parser.add_argument(
+        "--load",
+        type=int,
+        default=0,
+        metavar="K",
+        help="run K busy processes (while True: pass) beside each measured command (default: 0)",
+    )
+    parser.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "editions-bench"
     )
     parser.add_argument(
         "--out", type=Path, default=HERE / "RESULTS.md", help="the report (default: bench/RESULTS.md)"
     )
     args = parser.parse_args(argv)
-    global STATISTIC
+    global STATISTIC, BUSY
     STATISTIC = "median" if args.median else "best"
+    BUSY = max(0, args.load)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results = []
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
