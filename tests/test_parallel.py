@@ -230,6 +230,39 @@ def test_small_editions_are_rendered_in_one_piece_by_default(tmp_path: Path) -> 
     assert build(small, tmp_path / "s.pdf", cache=False).parts == 0
 
 
+def test_skeletons_of_a_small_book_are_shorter() -> None:
+    from editions.pdf.parts import SKELETON_MIN_PAGES, SKELETON_PAGES, skeleton_size
+
+    assert skeleton_size(10_000) == skeleton_size(4 * SKELETON_PAGES) == SKELETON_PAGES
+    assert skeleton_size(80) == 20  # a quarter of the book: the first are laid out beside the last parts
+    assert skeleton_size(20) == SKELETON_MIN_PAGES
+
+
+@needs_poppler
+def test_a_ten_article_edition_is_built_in_parts_and_is_the_same_book(tmp_path: Path) -> None:
+    from editions.pdf import PARALLEL_MIN_ARTICLES
+
+    assert PARALLEL_MIN_ARTICLES <= 10
+    ten = write_long_edition(tmp_path / "ten", 10, seed=13)
+    whole = build(ten, tmp_path / "whole.pdf", parallel=False)
+    parts = build(ten, tmp_path / "parts.pdf", jobs=2, cache_dir=tmp_path / "cache")  # by default
+    assert whole.parts == 0 and parts.parts > 1
+    assert parts.pages == whole.pages == len(PdfReader(parts.path).pages)
+    assert page_texts(parts.path) == page_texts(whole.path)
+    a, b = PdfReader(whole.path), PdfReader(parts.path)
+    numbers = contents_numbers(parts.path, b)
+    assert len(numbers) == 10 and numbers == contents_numbers(whole.path, a)
+    assert numbers == [page for level, title, page in outline(b) if level == 1][1:11]
+    for page in numbers:  # the folio at the foot of each article's first page
+        lines = [line.strip() for line in pdftotext(parts.path, page).splitlines() if line.strip()]
+        assert lines[-1] == str(page)
+    assert outline(b) == outline(a)
+    dests = {name: a.get_destination_page_number(d) for name, d in a.named_destinations.items()}
+    assert {name: b.get_destination_page_number(d) for name, d in b.named_destinations.items()} == dests
+    assert _links(b) == _links(a)
+    assert b.metadata == a.metadata
+
+
 def test_the_cache_is_pruned_to_its_limit(tmp_path: Path) -> None:
     from editions.cache import PartCache, digest
 

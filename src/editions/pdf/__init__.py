@@ -139,8 +139,10 @@ def _usable_cache(folder: Path) -> bool:
 
 
 #: Editions with at least this many articles are rendered in parts (see :mod:`editions.pdf.parts`)
-#: unless ``parallel`` says otherwise: below it, one render is as fast (measured: bench/RESULTS.md).
-PARALLEL_MIN_ARTICLES = 12
+#: unless ``parallel`` says otherwise: the parts are laid out on every core, at the cost of the
+#: skeletons, the front matter's probe and the merge (about a third more CPU time for 10 articles);
+#: below it, one render is about as fast (measured: bench/RESULTS.md).
+PARALLEL_MIN_ARTICLES = 6
 
 
 def make_pdf(
