@@ -296,13 +296,16 @@ def _build(
         while covered < ready:
             group: list[Part] = []
             pages = 0
-            for part in parts[covered:ready]:
-                group.append(part)
-                pages += part.pages
-                if pages >= group_pages:
+            for index in range(covered, ready):
+                group.append(parts[index])
+                pages += parts[index].pages
+                # A skeleton starts with an article, whose header sets the running strings (the
+                # back matter's pages carry those of the last article, as in one render).
+                if pages >= group_pages and index + 1 < len(parts) and parts[index + 1].in_main:
                     break
-            if pages < group_pages and ready < len(parts):
-                return
+            else:
+                if ready < len(parts):
+                    return
             groups.append(group)
             covered += len(group)
             runner.add(
