@@ -234,7 +234,7 @@ def test_skeletons_of_a_small_book_are_shorter() -> None:
     from editions.pdf.parts import SKELETON_MIN_PAGES, SKELETON_PAGES, skeleton_size
 
     assert skeleton_size(10_000) == skeleton_size(4 * SKELETON_PAGES) == SKELETON_PAGES
-    assert skeleton_size(80) == 20  # a quarter of the book: the first are laid out beside the last parts
+    assert skeleton_size(80) == 40  # half the book: two skeletons, laid out side by side
     assert skeleton_size(20) == SKELETON_MIN_PAGES
 
 

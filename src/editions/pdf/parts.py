@@ -190,13 +190,11 @@ def _sha256_file(path: Path) -> str:
 
 
 #: A skeleton document covers consecutive parts until it holds at least this many pages; in a
-#: small book (under :data:`SKELETON_SHARES` times as many pages, estimated from the text) a
-#: :data:`SKELETON_SHARES`-th of the book, but not fewer than :data:`SKELETON_MIN_PAGES`: then the
-#: skeletons of the first parts are laid out while the last parts still are, and the one left to
-#: do at the end is short. (From the text, not from the number of processes: the same book
-#: whatever that number.)
+#: small book (under twice as many pages, estimated from the text) half of the book, but not fewer
+#: than :data:`SKELETON_MIN_PAGES`: the two skeletons are laid out side by side once the parts are.
+#: (From the text, not from the number of processes: the same book whatever that number.)
 SKELETON_PAGES = 160
-SKELETON_SHARES = 4
+SKELETON_SHARES = 2
 SKELETON_MIN_PAGES = 16
 
 
@@ -226,12 +224,14 @@ def _build(
     counts = estimated_counts(book, geometry)
     estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
     group_pages = skeleton_size(sum(counts))
+    small = sum(counts) < 2 * SKELETON_PAGES
     place(estimate, 1 + math.ceil(len(book.articles) / 12), open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
     probe = {name: estimated.get(name, 2) for name in targets}
 
     done: set[int] = set()  # id() of the parts rendered and final
     readers = Readers()  # their PDFs, read as they come in (while the workers render the next ones)
+    unread: list[bytes] = []  # read once the tasks they make possible are under way
     by_id = {id(part): part for part in parts}
 
     def prefix() -> int:
@@ -272,7 +272,7 @@ def _build(
             counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
             part.counts = counts
             done.add(id(part))
-            readers.read(part.data)
+            unread.append(part.data)
             if part.in_main:
                 typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
                 report(f"typeset {typeset} of {len(book.articles)} articles…")
@@ -283,7 +283,15 @@ def _build(
     groups: list[list[Part]] = []
     skeletons: dict[int, tuple[bytes, dict[str, Any]]] = {}
     runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
-    for part in sorted(parts, key=lambda p: p.in_main):  # the back matter (its QR codes take long) first
+
+    # The back matter (its QR codes take long) first; then in book order, so that the skeletons of
+    # the first parts are laid out while the next parts are; in a small book (two skeletons at
+    # most), the longest parts first, so that the workers finish together. (The parts are settled
+    # in book order whatever order they finish in.)
+    def order(part: Part) -> tuple[bool, int]:
+        return part.in_main, -sum(s.chars for s in part.sections) if small else 0
+
+    for part in sorted(parts, key=order):
         submit(part)
 
     def plan_skeletons() -> None:
@@ -330,7 +338,7 @@ def _build(
                 return None
         elif label[0] == "skeleton":
             skeletons[label[1]] = (data, meta)
-            readers.read(data)
+            unread.append(data)
         elif label == "front":
             actual = len(meta["pages"])
             if actual != front_pages:
@@ -344,7 +352,7 @@ def _build(
                 runner.forget(lambda label: isinstance(label, tuple) and label[0] == "skeleton")
             else:
                 front_result = (data, meta)
-                readers.read(data)
+                unread.append(data)
         plan_skeletons()
         if (
             prefix() == len(parts)
@@ -358,6 +366,9 @@ def _build(
             runner.add(
                 "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
             )
+        for pdf in unread:
+            readers.read(pdf)
+        unread.clear()
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
     total = place(parts, front_pages, open_right=open_right)
