@@ -38,8 +38,11 @@ measure is the same on left and right pages). So:
 
 Footnotes that do not fit on the last page of a part would, in one render, go to the top of the next
 article's first page: such a part is rendered again together with the next one. Parts are rendered
-longest first; skeletons start as soon as the parts before them are done; a few more tasks than
-workers are in flight so that those start soon.
+in book order (the back matter first), and the skeletons start as soon as the parts before them
+are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
+that the workers finish together, and its two skeletons are laid out side by side at the end. A
+few more tasks than workers are in flight so that those start soon. The parts' PDFs are parsed
+(:class:`~editions.pdf.merge.Readers`) as they come in, while the workers render the next ones.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
