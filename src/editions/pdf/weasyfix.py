@@ -377,10 +377,9 @@ def _install_letter_spacing() -> None:
             return
         size = line.style["font_size"]
         slack = extra_width - spaces * COMFORTABLE_STRETCH * size
-        gaps = letters(line) if slack > 0 else 0
+        gaps = letters(line) if slack > 0 and MAX_LETTER_SPACING > 0 else 0
         if gaps:
-            spacing = min(MAX_LETTER_SPACING * size, slack / gaps)
-            extra_width -= space_letters(context, line, spacing, 0)
+            extra_width -= space_letters(context, line, min(MAX_LETTER_SPACING * size, slack / gaps), 0)
         add_word_spacing(context, line, max(0.0, extra_width) / spaces, 0)
 
     setattr(justify_line, _MARK, True)
