@@ -10,8 +10,8 @@ never 3 hyphenated lines in a row (with the limit lifted, the same text makes la
 from __future__ import annotations
 
 import itertools
-import statistics
 import shutil
+import statistics
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -255,7 +255,7 @@ def test_letter_spacing_changes_positions_not_text(loose_pdfs: tuple[Path, Path,
     # ... but not the same positions: some words were letter-spaced (they are wider).
     widths = {}
     for _, words in page_lines(plain):
-        for x0, x1, y, word in words:
+        for x0, x1, _, word in words:
             widths.setdefault(word, x1 - x0)
     wider = [w[3] for _, words in page_lines(spaced) for w in words if w[1] - w[0] > widths[w[3]] + 0.1]
     assert len(wider) >= 10
@@ -270,7 +270,8 @@ def test_last_lines_and_arabic_are_not_letter_spaced(loose_pdfs: tuple[Path, Pat
     assert len(changed) >= 30
     # ... but the last line of each paragraph, and the Arabic article's lines, are as without it.
     arabic_lines = 0
-    for (_, words), (_, spaced_words), wide in zip(plain_lines, all_lines, full_width(plain_lines), strict=True):
+    wide_lines = full_width(plain_lines)
+    for (_, words), (_, spaced_words), wide in zip(plain_lines, all_lines, wide_lines, strict=True):
         arabic = any("\u0600" <= ch <= "\u06ff" for w in words for ch in w[3])
         arabic_lines += arabic and wide
         if arabic or not wide:

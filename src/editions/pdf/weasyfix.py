@@ -316,7 +316,13 @@ def _install_letter_spacing() -> None:
     add_word_spacing = getattr(inline, "add_word_spacing", None)
     count_spaces = getattr(inline, "count_expandable_spaces", None)
     create_layout = getattr(inline, "create_layout", None)
-    if None in (original, add_word_spacing, count_spaces, create_layout) or getattr(original, _MARK, False):
+    if (
+        original is None
+        or add_word_spacing is None
+        or count_spaces is None
+        or create_layout is None
+        or getattr(original, _MARK, False)
+    ):
         return
 
     def spaceable(box: Any) -> bool:
