@@ -115,8 +115,9 @@ HYPHENATED_LINES = 2
 _HYPHEN_RUN: contextvars.ContextVar[int] = contextvars.ContextVar("editions_hyphen_run", default=0)
 
 
-#: How much (em) the word spaces of a justified line widen before its letters take part of the slack.
-COMFORTABLE_STRETCH = 0.08
+#: How much (em) the word spaces of a justified line widen before its letters take part of the slack
+#: (half of the bundled Gentium's space, as TeX's fonts let their spaces stretch by half).
+COMFORTABLE_STRETCH = 0.11
 #: The most letter spacing (em) that justification adds between two letters.
 MAX_LETTER_SPACING = 0.025
 # What WeasyPrint 70's drawing loses of a spaced glyph's advance, on average (font size units):
