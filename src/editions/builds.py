@@ -161,7 +161,7 @@ def _build(
 
             pdf = make_pdf(
                 edition, dist / f"{edition.slug}.pdf", progress=report, parallel=True, jobs=1,
-                cache=True, cache_dir=cache_dir,
+                cache=True, cache_dir=cache_dir, small_parts=True,
             )  # fmt: skip
             pdf_path = result.pdf = pdf.path
             result.pdf_pages = pdf.pages

@@ -158,6 +158,7 @@ def make_pdf(
     allow_remote_images: bool = False,
     require_sources: bool | None = None,
     archive: bool | None = None,
+    small_parts: bool = False,
 ) -> PdfResult:
     """Write the edition as a print-ready PDF (see the module docstring) and say where and how long.
 
@@ -173,6 +174,8 @@ def make_pdf(
     missing source an error instead (see :func:`~editions.attribution.check_attribution`), once the
     options and the edition's length are known to be fine. The PDF is tagged (structure, language,
     reading order); ``archive`` (default: the edition's ``[pdf] archive``, else no) makes it a PDF/A-2b.
+    ``small_parts`` renders a build in parts one article per part, so that a rebuild after an edit
+    renders the least (the web app's builds; see :func:`editions.pdf.parts.build`).
 
     ``out`` defaults to ``dist/<slug>.pdf``; ``style`` is a style name, folder or :class:`Style`
     (default: the edition's, else ``default``); ``keep_html`` also writes the print HTML beside
@@ -232,6 +235,7 @@ def make_pdf(
             cache=store,
             report=report,
             archive=archive,
+            small_parts=small_parts,
         )
         if built is not None:
             if store is not None and store.writes:

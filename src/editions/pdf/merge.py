@@ -25,7 +25,7 @@ import pydyf
 
 from ..textio import atomic_path
 from .book import Book, Part, is_right
-from .objects import Direct, Hex, to_bytes
+from .objects import Direct, Hex, read_pdf, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
 from .structure import StructureMerge, has_tags
@@ -345,12 +345,11 @@ def merge(
     matter's document information and catalogue entries (with its XMP metadata and output intent,
     for PDF/A). When the parts are tagged, their structure trees become one (see
     :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact."""
-    from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
-    front = PdfReader(io.BytesIO(front_data))
-    skeleton_readers = [PdfReader(io.BytesIO(skeletons[number][0])) for number in range(len(groups))]
-    bodies = [PdfReader(io.BytesIO(part.data)) for part in parts]
+    front = read_pdf(front_data)
+    skeleton_readers = [read_pdf(skeletons[number][0]) for number in range(len(groups))]
+    bodies = [read_pdf(part.data) for part in parts]
     fonts.gather(front, 0)
     for number, reader in enumerate(skeleton_readers):
         fonts.gather(reader, 1 + number)

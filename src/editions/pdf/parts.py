@@ -159,8 +159,14 @@ def build(
     cache: PartCache | None,
     report: Progress,
     archive: bool = False,
+    small_parts: bool = False,
 ) -> ParallelResult | None:
-    """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited."""
+    """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited.
+
+    ``small_parts``: one article per part and one skeleton per part (see :data:`SKELETON_PAGES`),
+    so that a rebuild after editing one article renders the least (a cold build renders more
+    documents); the book's pages are the same, its bytes those of any other build with the option.
+    """
     book, reason = split_book(html, open_right=open_right)
     if book is None:
         log.debug("rendering in one piece: %s", reason)
@@ -177,7 +183,7 @@ def build(
     }
     runner = Runner(jobs, cache, salt, report)
     try:
-        built = _build(book, target, runner, common, geometry, open_right, css_files, report)
+        built = _build(book, target, runner, common, geometry, open_right, css_files, report, small_parts)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no worker outlives the build
         runner.close(abort=True)
         raise
@@ -189,7 +195,8 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-#: A skeleton document covers consecutive parts until it holds at least this many pages.
+#: A skeleton document covers consecutive parts until it holds at least this many pages (with
+#: ``small_parts``: one part each).
 SKELETON_PAGES = 160
 
 
@@ -202,8 +209,11 @@ def _build(
     open_right: bool,
     css_files: Sequence[Path],
     report: Progress,
+    small_parts: bool = False,
 ) -> ParallelResult | None:
-    parts = [Part([book.articles[i] for i in batch]) for batch in plan_batches(book.articles)]
+    batches = [[i] for i in range(len(book.articles))] if small_parts else plan_batches(book.articles)
+    parts = [Part([book.articles[i] for i in batch]) for batch in batches]
+    skeleton_size = 1 if small_parts else SKELETON_PAGES
     if book.back:
         parts.append(Part(list(book.back)))
     targets = front_targets(book)
@@ -286,9 +296,9 @@ def _build(
             for part in parts[covered:ready]:
                 group.append(part)
                 pages += part.pages
-                if pages >= SKELETON_PAGES:
+                if pages >= skeleton_size:
                     break
-            if pages < SKELETON_PAGES and ready < len(parts):
+            if pages < skeleton_size and ready < len(parts):
                 return
             groups.append(group)
             covered += len(group)
