@@ -71,7 +71,8 @@ log = logging.getLogger("editions")
 class PdfResult:
     """What :func:`make_pdf` wrote, and how: ``parts`` is 0 for a render in one piece, else the number
     of parts (see :mod:`editions.pdf.parts`), of which ``rendered`` were rendered and ``cached`` came
-    from the cache (counting the skeletons and front matter too)."""
+    from the cache (counting the skeletons and front matter too); ``page_keys`` (a build in parts
+    only) a key per page, the same for a page that looks the same (see :func:`editions.pdf.merge.merge`)."""
 
     path: Path
     pages: int
@@ -79,6 +80,7 @@ class PdfResult:
     parts: int = 0
     rendered: int = 0
     cached: int = 0
+    page_keys: tuple[str, ...] = ()
 
 
 #: The most layout work one PDF may take: characters of text, a footnote counting as
@@ -241,7 +243,15 @@ def make_pdf(
             if store is not None and store.writes:
                 store.prune()
             report(f"done: {built.rendered} parts rendered, {built.cached} from the cache")
-            return PdfResult(target, built.pages, html_path, built.parts, built.rendered, built.cached)
+            return PdfResult(
+                target,
+                built.pages,
+                html_path,
+                built.parts,
+                built.rendered,
+                built.cached,
+                tuple(built.page_keys),
+            )
         check_length(edition)  # in one piece after all: the limit of one render
     document, problems = render_document(
         html,

@@ -134,6 +134,7 @@ class ParallelResult:
     parts: int
     rendered: int
     cached: int
+    page_keys: list[str]
 
 
 def style_files(css: str) -> list[Path]:
@@ -378,7 +379,7 @@ def _build(
 
     report(f"writing {total} pages to {target}…")
     fonts = FontPlan(css_files)
-    merge(
+    keys = merge(
         book,
         parts,
         groups,
@@ -391,4 +392,4 @@ def _build(
         fonts,
         runner.run,
     )
-    return ParallelResult(total, len(parts), runner.rendered, runner.cached)
+    return ParallelResult(total, len(parts), runner.rendered, runner.cached, keys)
