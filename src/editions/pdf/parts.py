@@ -44,7 +44,13 @@ workers are in flight so that those start soon.
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
 and the skeletons whose page numbers moved. The output is byte-identical for the same input, with
-or without the cache, whatever the number of processes.
+or without the cache, whatever the number of processes. With ``small_parts`` (the web app's
+builds, which follow edits) every article is a part of its own and every part has a skeleton of its
+own: a rebuild after correcting one article renders that article and its skeleton (and the front
+matter when the contents change), a few pages instead of a batch's; a cold build renders more,
+smaller documents. The pages are the same; the bytes are those of any other build with the option.
+The parts already checked or merged by this process are not parsed again
+(:func:`editions.pdf.objects.read_pdf`).
 
 Not reproduced (the build falls back to one render): ``@page :first`` rules, ``counter(pages)``,
 page breaks to a side other than ``--open-right``'s, ``position: fixed``, ``target-counter()`` or
