@@ -79,7 +79,8 @@ def test_after_an_edit_only_the_changed_pages_are_drawn_again_and_the_pdf_is_a_c
 ) -> None:
     """The web app's loop: build, look at every page, correct one article's subtitle, build again.
     Only that article's pages are drawn again (the first one now shows the new subtitle; every
-    page whose text changed is among them; the others are as before), and the PDF is byte for byte what a cold build in a new process makes."""
+    page whose text changed is among them; the others are as before), and the PDF is byte for
+    byte what a cold build in a new process makes."""
     from test_parallel import page_texts
     from test_pdf import EPOCH, write_long_edition
 
