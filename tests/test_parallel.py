@@ -296,6 +296,9 @@ def test_small_parts_make_the_same_book_and_an_edit_renders_its_article_alone(
         edition, tmp_path / "a.pdf", parallel=True, small_parts=True, open_right=True, cache_dir=cache
     )
     assert small.parts == 17  # 16 articles and the back matter
+    # each part and its skeleton, and the front matter once: its first render (the probe of its
+    # length) carries the real page numbers, and its length was guessed right
+    assert small.rendered == 2 * small.parts + 1
     assert page_texts(small.path) == page_texts(whole.path)
     assert outline(PdfReader(small.path)) == outline(PdfReader(whole.path))
     article = edition / "05-article.md"

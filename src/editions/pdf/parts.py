@@ -228,13 +228,24 @@ def _build(
 
     # A first render of the front matter, with page numbers estimated from the text, says how many
     # pages it takes (its length hardly depends on the numbers' values, only on their widths).
+    # With small parts, rendered one after another (the web app's builds), the probe waits for
+    # the parts and carries their real numbers, placed after a front matter of the guessed length:
+    # when the guess is right, the probe is the front matter (one render of it, not two).
+    guess = 1 + math.ceil(len(book.articles) / 12)
     estimate = [
         Part([a], meta={"pages": [{}] * n})
         for a, n in zip(book.articles, estimated_counts(book, geometry), strict=True)
     ]
-    place(estimate, 1 + math.ceil(len(book.articles) / 12), open_right=open_right)
+    place(estimate, guess, open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
-    probe = {name: estimated.get(name, 2) for name in targets}
+    probe: dict[str, int] | None = None if small_parts else {name: estimated.get(name, 2) for name in targets}
+    probe_result: tuple[bytes, dict[str, Any]] | None = None
+
+    def front_numbers(front_pages: int) -> dict[str, int]:
+        """The page numbers of the front matter's targets, the parts placed after ``front_pages``."""
+        place(parts, front_pages, open_right=open_right)
+        anchors = anchor_pages(parts)
+        return {name: anchors[name] for name in targets if name in anchors}
 
     done: set[int] = set()  # id() of the parts rendered and final
     by_id = {id(part): part for part in parts}
@@ -286,7 +297,8 @@ def _build(
     front_result: tuple[bytes, dict[str, Any]] | None = None
     groups: list[list[Part]] = []
     skeletons: dict[int, tuple[bytes, dict[str, Any]]] = {}
-    runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
+    if probe is not None:
+        runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
     for part in sorted(parts, key=lambda p: p.in_main):  # the back matter (its QR codes take long) first
         submit(part)
 
@@ -320,6 +332,7 @@ def _build(
     for label, (data, meta) in runner.results():
         if label == "probe":
             front_pages = len(meta["pages"])
+            probe_result = (data, meta)
         elif label[0] == "body":
             part = by_id[label[1]]
             if not any(p is part for p in parts):
@@ -344,6 +357,11 @@ def _build(
                 runner.forget(lambda label: isinstance(label, tuple) and label[0] == "skeleton")
             else:
                 front_result = (data, meta)
+        if probe is None and prefix() == len(parts):
+            probe = front_numbers(guess)
+            runner.add(
+                "probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True
+            )
         plan_skeletons()
         if (
             prefix() == len(parts)
@@ -351,12 +369,13 @@ def _build(
             and not runner.has("front")
             and front_result is None
         ):
-            total = place(parts, front_pages, open_right=open_right)
-            anchors = anchor_pages(parts)
-            numbers = {name: anchors[name] for name in targets if name in anchors}
-            runner.add(
-                "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
-            )
+            numbers = front_numbers(front_pages)
+            if numbers == probe and probe_result is not None and len(probe_result[1]["pages"]) == front_pages:
+                front_result = probe_result  # the same document: no need to render it again
+            else:
+                runner.add(
+                    "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
+                )
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
     total = place(parts, front_pages, open_right=open_right)
