@@ -49,6 +49,9 @@ builds, which follow edits) every article is a part of its own and every part ha
 own: a rebuild after correcting one article renders that article and its skeleton (and the front
 matter when the contents change), a few pages instead of a batch's; a cold build renders more,
 smaller documents. The pages are the same; the bytes are those of any other build with the option.
+Their front matter's probe waits for the parts and carries their real page numbers (placed after
+a front matter of the guessed length), so that when the guess is right the probe is the front
+matter, rendered once.
 The parts already checked or merged by this process are not parsed again
 (:func:`editions.pdf.objects.read_pdf`).
 
