@@ -315,3 +315,32 @@ def _font_programs(reader: PdfReader) -> list:
     for page in reader.pages:
         visit(page.get("/Resources"))
     return programs
+
+
+@needs_poppler
+def test_small_parts_make_the_same_book_and_an_edit_renders_its_article_alone(
+    tmp_path: Path, edition: Path
+) -> None:
+    """One article per part (the web app's builds): the book of one render; after an edit that keeps
+    the page count, the article's part is all that is rendered again."""
+    whole = build(edition, tmp_path / "whole.pdf", parallel=False, open_right=True)
+    cache = tmp_path / "cache"
+    small = build(
+        edition, tmp_path / "a.pdf", parallel=True, small_parts=True, open_right=True, cache_dir=cache
+    )
+    assert small.parts == 17  # 16 articles and the back matter
+    # each part and its skeleton, and the front matter once: its first render (the probe of its
+    # length) carries the real page numbers, and its length was guessed right
+    assert small.rendered == 2 * small.parts + 1
+    assert page_texts(small.path) == page_texts(whole.path)
+    assert outline(PdfReader(small.path)) == outline(PdfReader(whole.path))
+    article = edition / "05-article.md"
+    text = article.read_text(encoding="utf-8")
+    assert "committee" in text
+    article.write_text(text.replace("committee", "committal", 1), encoding="utf-8")
+    again = build(
+        edition, tmp_path / "b.pdf", parallel=True, small_parts=True, open_right=True, cache_dir=cache
+    )
+    assert again.pages == small.pages and again.rendered == 1
+    fresh = build(edition, tmp_path / "c.pdf", parallel=True, small_parts=True, open_right=True, cache=False)
+    assert again.path.read_bytes() == fresh.path.read_bytes()

@@ -382,3 +382,53 @@ def test_page_facts_read_anchors_as_boxes_and_links_as_corners() -> None:
     assert ["t", 15.0, 217.5, 90.0] in facts["anchors"]  # x1 20 px, top 10 px, x2 120 px
     assert facts["links"] == [["t", 0.0, 180.0, 45.0, 157.5]]  # from (0, 60) to (60, 90) px
     assert not [link for link in page.links if link[0] == "internal"]  # taken off the page
+
+
+def test_justified_lines_are_laid_out_again_from_each_text_boxs_style() -> None:
+    """Assumption 9: ``text_align`` calls the module's ``justify_line``; a text box laid out again
+    from a style with ``letter_spacing`` keeps that layout, drawn after ``reactivate(textbox.style)``
+    as wide as the box; the drawing writes each glyph's spacing as ``int()`` thousandths."""
+    import inspect
+
+    import weasyprint
+    from weasyprint.draw import text as draw_text
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    from editions.pdf import weasyfix
+
+    weasyfix.install()
+    assert getattr(inline.justify_line, "_editions_fix", False)
+    assert "justify_line(context, line, offset)" in inspect.getsource(inline.text_align)
+    assert "reactivate(textbox.style)" in inspect.getsource(draw_text.draw_text)
+    assert "int(kerning)" in inspect.getsource(draw_text.draw_first_line)
+    font = Path(__file__).parents[1] / "styles" / "default" / "fonts" / "GentiumBookPlus-Regular.ttf"
+    html = (
+        f"<style>@font-face {{ font-family: G; src: url({font.as_uri()}) }}"
+        "p { width: 300px; font: 16px G; text-align: justify; hyphens: none; margin: 0 }</style>"
+        "<p>one two three four five 12345678901234567890123 and a last line</p>"
+        "<p dir=rtl lang=ar>واحد اثنان ثلاثة أربعة خمسة 12345678901234567890123 والسطر الأخير</p>"
+    )
+    page = weasyprint.HTML(string=html).render().pages[0]._page_box
+    lines = [box for box in page.descendants() if isinstance(box, boxes.LineBox)]
+    assert len(lines) == 4
+    first, last = ([b for b in line.descendants() if isinstance(b, boxes.TextBox)] for line in lines[:2])
+    assert [b.text for b in first] == ["one two three four five"]
+    box = first[0]
+    # The loose line's letters took part of the slack, as much as the cap allows ...
+    spacing = box.style["letter_spacing"]
+    assert spacing == pytest.approx((weasyfix.MAX_LETTER_SPACING + weasyfix._DRAWING_LOSS) * 16)
+    assert box.position_x + box.width == pytest.approx(lines[0].position_x + 300, abs=0.01)
+    # ... and the layout kept for drawing, reactivated from the box's style, is as wide as the box.
+    box.pango_layout.reactivate(box.style)
+    assert box.pango_layout.text == box.text
+    line, _ = box.pango_layout.get_first_line()
+    extents = ffi.new("PangoRectangle *")
+    pango.pango_layout_line_get_extents(line, ffi.NULL, extents)
+    assert extents.width * FROM_UNITS == pytest.approx(box.width, abs=0.5)
+    box.pango_layout.deactivate()
+    # The last line of a paragraph and the Arabic lines are not letter-spaced.
+    assert all(b.style["letter_spacing"] == "normal" for b in last)
+    arabic = [b for line in lines[2:] for b in line.descendants() if isinstance(b, boxes.TextBox)]
+    assert arabic and all(b.style["letter_spacing"] == "normal" for b in arabic)

@@ -7,13 +7,15 @@ the PDF's pages and of the imposed sheets (PNG, drawn by pypdfium2).
 
 The PDF's settings come from the edition's ``[pdf]`` table (as ``make-pdf`` without options);
 the PDF is rendered in parts so that the part cache (:mod:`editions.cache`) makes a rebuild after
-one article changed render only that article. The progress callback gets ``(fraction, message)``:
-the steps' share of the whole, and within the PDF the library's own reports ("laying out page 12:
-article 3 of 10 …").
+one article changed render only that article (one article per part: ``small_parts``), and a
+:class:`Thumbnails` store draws again only the pages that changed. The progress callback gets
+``(fraction, message)``: the steps' share of the whole, and within the PDF the library's own
+reports ("laying out page 12: article 3 of 10 …").
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import re
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .edition import load_edition
 from .errors import EditionsError
@@ -57,6 +60,8 @@ class BuildResult:
     rendered: int = 0
     """Parts of the PDF rendered by this build (the others came from the part cache)."""
     cached: int = 0
+    page_keys: tuple[str, ...] = ()
+    """A key per page of the PDF, the same for a page that looks the same (see :class:`Thumbnails`)."""
 
 
 def build_folder(
@@ -161,11 +166,12 @@ def _build(
 
             pdf = make_pdf(
                 edition, dist / f"{edition.slug}.pdf", progress=report, parallel=True, jobs=1,
-                cache=True, cache_dir=cache_dir,
+                cache=True, cache_dir=cache_dir, small_parts=True,
             )  # fmt: skip
             pdf_path = result.pdf = pdf.path
             result.pdf_pages = pdf.pages
             result.rendered, result.cached = pdf.rendered, pdf.cached
+            result.page_keys = pdf.page_keys
             result.files.append(pdf.path)
         elif name == "imposed":
             step("imposed", "imposing for the printer…")(0.0)
@@ -238,4 +244,64 @@ def render_thumbnails(pdf: Path, width: int, pages: Sequence[int] | None = None)
     return images
 
 
-__all__ = ["DIST", "OUTPUTS", "BuildResult", "build_folder", "page_count", "render_thumbnails"]
+class Thumbnails:
+    """PNG thumbnails of the last build's pages (``page``, :data:`PAGE_WIDTH` pixels wide) and imposed
+    sheet sides (``sheet``, twice as wide), drawn on first request and kept: a page is drawn again
+    only when its key (:attr:`BuildResult.page_keys`) changed, so that after editing one article
+    only its pages are; without keys (a PDF rendered in one piece, the sheets), while the file is
+    unchanged. :attr:`drawn` counts the images drawn."""
+
+    def __init__(self, limit: int = 2000) -> None:
+        self.limit = limit
+        self.drawn = 0
+        self._kept: collections.OrderedDict[tuple[Any, ...], bytes] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, result: BuildResult | None, kind: str, number: int) -> bytes | None:
+        """The PNG of page (or sheet side) ``number`` (1-based) of ``result``; None if there is none."""
+        if result is None or kind not in ("page", "sheet"):
+            return None
+        pdf, count, width = (
+            (result.pdf, result.pdf_pages, PAGE_WIDTH)
+            if kind == "page"
+            else (result.imposed, result.imposed_pages, 2 * PAGE_WIDTH)
+        )
+        if pdf is None or not 1 <= number <= count:
+            return None
+        key: tuple[Any, ...]
+        if kind == "page" and len(result.page_keys) == count:
+            key = (result.page_keys[number - 1], width)
+        else:
+            try:
+                stat = pdf.stat()
+            except OSError:
+                return None
+            key = (str(pdf), stat.st_mtime_ns, stat.st_size, number, width)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+        found = render_thumbnails(pdf, width, [number - 1])[0]
+        with self._lock:
+            self.drawn += 1
+            self._kept[key] = found
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
+        return found
+
+
+#: The width of a page's thumbnail, in pixels (a sheet's is twice as wide).
+PAGE_WIDTH = 160
+
+
+__all__ = [
+    "DIST",
+    "OUTPUTS",
+    "PAGE_WIDTH",
+    "BuildResult",
+    "Thumbnails",
+    "build_folder",
+    "page_count",
+    "render_thumbnails",
+]

@@ -73,7 +73,8 @@ log = logging.getLogger("editions")
 class PdfResult:
     """What :func:`make_pdf` wrote, and how: ``parts`` is 0 for a render in one piece, else the number
     of parts (see :mod:`editions.pdf.parts`), of which ``rendered`` were rendered and ``cached`` came
-    from the cache (counting the skeletons and front matter too)."""
+    from the cache (counting the skeletons and front matter too); ``page_keys`` (a build in parts
+    only) a key per page, the same for a page that looks the same (see :func:`editions.pdf.merge.merge`)."""
 
     path: Path
     pages: int
@@ -81,6 +82,7 @@ class PdfResult:
     parts: int = 0
     rendered: int = 0
     cached: int = 0
+    page_keys: tuple[str, ...] = ()
 
 
 #: The most layout work one PDF may take: characters of text, a footnote counting as
@@ -162,6 +164,7 @@ def make_pdf(
     allow_remote_images: bool = False,
     require_sources: bool | None = None,
     archive: bool | None = None,
+    small_parts: bool = False,
 ) -> PdfResult:
     """Write the edition as a print-ready PDF (see the module docstring) and say where and how long.
 
@@ -177,6 +180,8 @@ def make_pdf(
     missing source an error instead (see :func:`~editions.attribution.check_attribution`), once the
     options and the edition's length are known to be fine. The PDF is tagged (structure, language,
     reading order); ``archive`` (default: the edition's ``[pdf] archive``, else no) makes it a PDF/A-2b.
+    ``small_parts`` renders a build in parts one article per part, so that a rebuild after an edit
+    renders the least (the web app's builds; see :func:`editions.pdf.parts.build`).
 
     ``out`` defaults to ``dist/<slug>.pdf``; ``style`` is a style name, folder or :class:`Style`
     (default: the edition's, else ``default``); ``keep_html`` also writes the print HTML beside
@@ -236,12 +241,21 @@ def make_pdf(
             cache=store,
             report=report,
             archive=archive,
+            small_parts=small_parts,
         )
         if built is not None:
             if store is not None and store.writes:
                 store.prune()
             report(f"done: {built.rendered} parts rendered, {built.cached} from the cache")
-            return PdfResult(target, built.pages, html_path, built.parts, built.rendered, built.cached)
+            return PdfResult(
+                target,
+                built.pages,
+                html_path,
+                built.parts,
+                built.rendered,
+                built.cached,
+                tuple(built.page_keys),
+            )
         check_length(edition)  # in one piece after all: the limit of one render
     document, problems = render_document(
         html,

@@ -371,11 +371,11 @@ def _skeleton_section(section: Section, pages: int, carriers: str) -> str:
         for anchor in _select(copy, ".//*[@href]"):
             _drop_attribute(anchor, "href")
         inner += _html(copy)
-        if carriers:
-            # At the end of the first child, so as not to come between the margins that collapse.
-            inner = inner[: inner.rindex("</")] + carriers + inner[inner.rindex("</") :]
-    elif carriers:
-        inner += carriers
+    if carriers:
+        # After the first child, so as not to come between the margins that collapse, nor inside
+        # an element whose text sets a running string (a back-matter section's heading); wrapped,
+        # so that no rule for the section's children (``.sources > h2``) applies to them.
+        inner += f'<div class="editions-carriers">{carriers}</div>'
     inner += '<div class="editions-filler" style="break-before: page"></div>' * (pages - 1)
     opening = _open_tag(shell)
     return f"{opening}{inner}</{element.tag}>"

@@ -14,6 +14,7 @@ WeasyPrint.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import zlib
@@ -25,7 +26,7 @@ import pydyf
 
 from ..textio import atomic_path
 from .book import Book, Part, is_right
-from .objects import Direct, Hex, to_bytes
+from .objects import Direct, Hex, read_pdf, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
 from .structure import StructureMerge, has_tags
@@ -172,26 +173,6 @@ class FontPlan:
 
 
 # --- merging: pypdf reads the parts, pydyf writes the book ------------------------------------------------
-
-
-class Readers:
-    """The parts' PDFs opened with pypdf, each once: :meth:`read` as a part comes in, while the workers
-    still render the next ones, parses its objects (most of what reading costs), so that the merge
-    at the end only copies them."""
-
-    def __init__(self) -> None:
-        self._open: dict[int, tuple[bytes, Any]] = {}
-
-    def read(self, data: bytes) -> Any:
-        """A ``PdfReader`` of ``data`` (the same one for the same bytes object), its objects parsed."""
-        found = self._open.get(id(data))
-        if found is None or found[0] is not data:
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(data))
-            len(reader.pages)  # resolves the catalogue: pypdf parses the object stream it is in
-            found = self._open[id(data)] = (data, reader)
-        return found[1]
 
 
 class Converter:
@@ -357,22 +338,23 @@ def merge(
     target: Path,
     fonts: FontPlan,
     run: Callable[[list[tuple[str, dict[str, Any]]]], list[tuple[bytes, dict[str, Any]]]],
-    readers: Readers | None = None,
-) -> None:
+) -> list[str]:
     """Write the book to ``target``: the front matter's pages, then each part's pages over its skeleton's
     (moved sideways by its ``placements``' shifts), one font per face (subset by ``run``, in the
     workers), the internal links pointed at the named destinations and the outline rebuilt from the
     parts' facts, the front
     matter's document information and catalogue entries (with its XMP metadata and output intent,
     for PDF/A). When the parts are tagged, their structure trees become one (see
-    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact. ``readers``
-    holds the PDFs already opened (see :class:`Readers`)."""
+    :mod:`editions.pdf.structure`) and the skeletons' furniture is marked as an artifact.
+
+    Returns a key for each page of the book that changes when what the page shows may change (a
+    digest of the rendered documents its content comes from, its place in them and its shift): a
+    page whose key is unchanged since an earlier build looks the same (for thumbnails)."""
     from pypdf.generic import IndirectObject
 
-    readers = readers if readers is not None else Readers()
-    front = readers.read(front_data)
-    skeleton_readers = [readers.read(skeletons[number][0]) for number in range(len(groups))]
-    bodies = [readers.read(part.data) for part in parts]
+    front = read_pdf(front_data)
+    skeleton_readers = [read_pdf(skeletons[number][0]) for number in range(len(groups))]
+    bodies = [read_pdf(part.data) for part in parts]
     fonts.gather(front, 0)
     for number, reader in enumerate(skeleton_readers):
         fonts.gather(reader, 1 + number)
@@ -395,6 +377,15 @@ def merge(
     source_annotations: dict[int, dict[int, pydyf.Dictionary]] = {}
     page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
     shared: dict[str, Any] = {}
+    keys: list[str] = []
+    sha = {
+        id(data): hashlib.sha256(data).hexdigest()
+        for data in [front_data, *(d for d, _ in skeletons.values())]
+    }
+    sha.update({id(part.data): hashlib.sha256(part.data).hexdigest() for part in parts})
+
+    def page_key(*facts: Any) -> str:
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
 
     def shared_stream(text: str) -> bytes:
         if text not in shared:
@@ -470,6 +461,7 @@ def merge(
         page = front.pages[number]
         add_page(page, convert.contents(page), convert.resources(page).reference, annotations(page, 0))
         page_facts.append((front_meta["pages"][number], 0.0))
+        keys.append(page_key(sha[id(front_data)], number))
     # Parts over their skeletons.
     position = {
         id(group[0]): (number, 0 if is_right(group[0].chunk_start) else 1)
@@ -486,11 +478,13 @@ def merge(
         skeleton_pages = list(
             skeleton_readers[number].pages[cursor : cursor + part.pages + part.blank_before]
         )
+        skeleton_sha, first = sha[id(skeletons[number][0])], cursor + part.blank_before
         cursor += part.pages + part.blank_before
         if part.blank_before:
             page = skeleton_pages.pop(0)
             add_page(page, artifact(convert.contents(page)), convert.resources(page).reference, [])
             page_facts.append(({"anchors": [], "bookmarks": [], "links": []}, 0.0))
+            keys.append(page_key(skeleton_sha, first - 1))
         skeleton_resources = [convert.resources(page) for page in skeleton_pages]
         convert.start(body_source)
         for number_in_part, page in enumerate(body.pages):
@@ -526,6 +520,9 @@ def merge(
                 ]
                 add_page(page, contents, page_resources, annotations(page, shift), shift)
             page_facts.append((part.meta["pages"][number_in_part], shift))
+            keys.append(
+                page_key(sha[id(part.data)], number_in_part, skeleton_sha, first + number_in_part, shift)
+            )
 
     catalog = cast("DictionaryObject", front.trailer["/Root"].get_object())
     _destinations(pdf, made_pages, page_facts)
@@ -547,6 +544,7 @@ def merge(
         structure.finish(pdf.catalog, len(made_pages))
     with atomic_path(target) as tmp, open(tmp, "wb") as output:
         pdf.write(output, version=b"1.7", identifier=True, compress=True)
+    return keys
 
 
 def _form(pdf: pydyf.PDF, page: Any, resources: Any, convert: Converter) -> bytes:

@@ -1,7 +1,12 @@
-"""PDF values for pydyf: Python numbers, names and bytes in, objects pydyf writes as PDF out."""
+"""PDF values for pydyf: Python numbers, names and bytes in, objects pydyf writes as PDF out; and
+PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`)."""
 
 from __future__ import annotations
 
+import collections
+import hashlib
+import io
+import threading
 from typing import Any
 
 import pydyf
@@ -44,3 +49,31 @@ class Direct(pydyf.Object):
 def to_bytes(value: Any) -> bytes:
     """``value`` as pydyf writes it into a file (pydyf has no public name for this)."""
     return bytes(pydyf._to_bytes(value))
+
+
+#: How many bytes of PDF :func:`read_pdf` keeps read (the parsed objects take a few times more).
+READ_PDF_BYTES = 32 << 20
+_READ: collections.OrderedDict[str, tuple[int, Any]] = collections.OrderedDict()
+_READ_LOCK = threading.Lock()
+
+
+def read_pdf(data: bytes) -> Any:
+    """A pypdf ``PdfReader`` of ``data``, the same one for the same bytes while it is among the most
+    recently read (:data:`READ_PDF_BYTES`): a process that builds again (the web app's) checks and
+    merges the parts that did not change without parsing them again. Callers only read from it."""
+    from pypdf import PdfReader
+
+    key = hashlib.sha256(data).hexdigest()
+    with _READ_LOCK:
+        found = _READ.get(key)
+        if found is not None:
+            _READ.move_to_end(key)
+            return found[1]
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    with _READ_LOCK:
+        _READ[key] = (len(data), reader)
+        total = sum(size for size, _ in _READ.values())
+        while total > READ_PDF_BYTES and len(_READ) > 1:
+            _, (size, _) = _READ.popitem(last=False)
+            total -= size
+    return reader

@@ -42,12 +42,21 @@ in book order (the back matter first), and the skeletons start as soon as the pa
 are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
 that the workers finish together, and its two skeletons are laid out side by side at the end. A
 few more tasks than workers are in flight so that those start soon. The parts' PDFs are parsed
-(:class:`~editions.pdf.merge.Readers`) as they come in, while the workers render the next ones.
+(:func:`~editions.pdf.objects.read_pdf`) as they come in, while the workers render the next ones.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
 and the skeletons whose page numbers moved. The output is byte-identical for the same input, with
-or without the cache, whatever the number of processes.
+or without the cache, whatever the number of processes. With ``small_parts`` (the web app's
+builds, which follow edits) every article is a part of its own and every part has a skeleton of its
+own: a rebuild after correcting one article renders that article and its skeleton (and the front
+matter when the contents change), a few pages instead of a batch's; a cold build renders more,
+smaller documents. The pages are the same; the bytes are those of any other build with the option.
+Their front matter's probe waits for the parts and carries their real page numbers (placed after
+a front matter of the guessed length), so that when the guess is right the probe is the front
+matter, rendered once.
+The parts already checked or merged by this process are not parsed again
+(:func:`editions.pdf.objects.read_pdf`).
 
 Not reproduced (the build falls back to one render): ``@page :first`` rules, ``counter(pages)``,
 page breaks to a side other than ``--open-right``'s, ``position: fixed``, ``target-counter()`` or
@@ -90,7 +99,8 @@ from .book import (
     split_book,
     trailing_pages,
 )
-from .merge import FontPlan, Readers, merge
+from .merge import FontPlan, merge
+from .objects import read_pdf
 from .pool import Runner
 
 log = logging.getLogger("editions")
@@ -137,6 +147,7 @@ class ParallelResult:
     parts: int
     rendered: int
     cached: int
+    page_keys: list[str]
 
 
 def style_files(css: str) -> list[Path]:
@@ -162,8 +173,14 @@ def build(
     cache: PartCache | None,
     report: Progress,
     archive: bool = False,
+    small_parts: bool = False,
 ) -> ParallelResult | None:
-    """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited."""
+    """Build the PDF in parts (see the module docstring); ``None`` if the document is not suited.
+
+    ``small_parts``: one article per part and one skeleton per part (see :data:`SKELETON_PAGES`),
+    so that a rebuild after editing one article renders the least (a cold build renders more
+    documents); the book's pages are the same, its bytes those of any other build with the option.
+    """
     book, reason = split_book(html, open_right=open_right)
     if book is None:
         log.debug("rendering in one piece: %s", reason)
@@ -180,7 +197,7 @@ def build(
     }
     runner = Runner(jobs, cache, salt, report)
     try:
-        built = _build(book, target, runner, common, geometry, open_right, css_files, report)
+        built = _build(book, target, runner, common, geometry, open_right, css_files, report, small_parts)
     except BaseException:  # an error, Ctrl-C or SIGTERM: no worker outlives the build
         runner.close(abort=True)
         raise
@@ -192,10 +209,11 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-#: A skeleton document covers consecutive parts until it holds at least this many pages; in a
-#: small book (under twice as many pages, estimated from the text) half of the book, but not fewer
-#: than :data:`SKELETON_MIN_PAGES`: the two skeletons are laid out side by side once the parts are.
-#: (From the text, not from the number of processes: the same book whatever that number.)
+#: A skeleton document covers consecutive parts until it holds at least this many pages (with
+#: ``small_parts``: one part each); in a small book (under twice as many pages, estimated from the
+#: text) half of the book, but not fewer than :data:`SKELETON_MIN_PAGES`: the two skeletons are
+#: laid out side by side once the parts are. (From the text, not from the number of processes: the
+#: same book whatever that number.)
 SKELETON_PAGES = 160
 SKELETON_SHARES = 2
 SKELETON_MIN_PAGES = 16
@@ -215,8 +233,10 @@ def _build(
     open_right: bool,
     css_files: Sequence[Path],
     report: Progress,
+    small_parts: bool = False,
 ) -> ParallelResult | None:
-    parts = [Part([book.articles[i] for i in batch]) for batch in plan_batches(book.articles)]
+    batches = [[i] for i in range(len(book.articles))] if small_parts else plan_batches(book.articles)
+    parts = [Part([book.articles[i] for i in batch]) for batch in batches]
     if book.back:
         parts.append(Part(list(book.back)))
     targets = front_targets(book)
@@ -224,17 +244,27 @@ def _build(
 
     # A first render of the front matter, with page numbers estimated from the text, says how many
     # pages it takes (its length hardly depends on the numbers' values, only on their widths).
+    # With small parts, rendered one after another (the web app's builds), the probe waits for
+    # the parts and carries their real numbers, placed after a front matter of the guessed length:
+    # when the guess is right, the probe is the front matter (one render of it, not two).
+    guess = 1 + math.ceil(len(book.articles) / 12)
     counts = estimated_counts(book, geometry)
     estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
-    group_pages = skeleton_size(sum(counts))
+    group_pages = 1 if small_parts else skeleton_size(sum(counts))
     small = sum(counts) < 2 * SKELETON_PAGES
-    place(estimate, 1 + math.ceil(len(book.articles) / 12), open_right=open_right)
+    place(estimate, guess, open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
-    probe = {name: estimated.get(name, 2) for name in targets}
+    probe: dict[str, int] | None = None if small_parts else {name: estimated.get(name, 2) for name in targets}
+    probe_result: tuple[bytes, dict[str, Any]] | None = None
+
+    def front_numbers(front_pages: int) -> dict[str, int]:
+        """The page numbers of the front matter's targets, the parts placed after ``front_pages``."""
+        place(parts, front_pages, open_right=open_right)
+        anchors = anchor_pages(parts)
+        return {name: anchors[name] for name in targets if name in anchors}
 
     done: set[int] = set()  # id() of the parts rendered and final
-    readers = Readers()  # their PDFs, read as they come in (while the workers render the next ones)
-    unread: list[bytes] = []  # read once the tasks they make possible are under way
+    unread: list[bytes] = []  # PDFs to parse (read_pdf) once the tasks they make possible are under way
     by_id = {id(part): part for part in parts}
 
     def prefix() -> int:
@@ -285,7 +315,8 @@ def _build(
     front_result: tuple[bytes, dict[str, Any]] | None = None
     groups: list[list[Part]] = []
     skeletons: dict[int, tuple[bytes, dict[str, Any]]] = {}
-    runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
+    if probe is not None:
+        runner.add("probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True)
 
     # The back matter (its QR codes take long) first; then in book order, so that the skeletons of
     # the first parts are laid out while the next parts are; in a small book (two skeletons at
@@ -307,16 +338,13 @@ def _build(
         while covered < ready:
             group: list[Part] = []
             pages = 0
-            for index in range(covered, ready):
-                group.append(parts[index])
-                pages += parts[index].pages
-                # A skeleton starts with an article, whose header sets the running strings (the
-                # back matter's pages carry those of the last article, as in one render).
-                if pages >= group_pages and index + 1 < len(parts) and parts[index + 1].in_main:
+            for part in parts[covered:ready]:
+                group.append(part)
+                pages += part.pages
+                if pages >= group_pages:
                     break
-            else:
-                if ready < len(parts):
-                    return
+            if pages < group_pages and ready < len(parts):
+                return
             groups.append(group)
             covered += len(group)
             runner.add(
@@ -330,6 +358,7 @@ def _build(
     for label, (data, meta) in runner.results():
         if label == "probe":
             front_pages = len(meta["pages"])
+            probe_result = (data, meta)
         elif label[0] == "body":
             part = by_id[label[1]]
             if not any(p is part for p in parts):
@@ -356,6 +385,11 @@ def _build(
             else:
                 front_result = (data, meta)
                 unread.append(data)
+        if probe is None and prefix() == len(parts):
+            probe = front_numbers(guess)
+            runner.add(
+                "probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True
+            )
         plan_skeletons()
         if (
             prefix() == len(parts)
@@ -363,14 +397,15 @@ def _build(
             and not runner.has("front")
             and front_result is None
         ):
-            total = place(parts, front_pages, open_right=open_right)
-            anchors = anchor_pages(parts)
-            numbers = {name: anchors[name] for name in targets if name in anchors}
-            runner.add(
-                "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
-            )
+            numbers = front_numbers(front_pages)
+            if numbers == probe and probe_result is not None and len(probe_result[1]["pages"]) == front_pages:
+                front_result = probe_result  # the same document: no need to render it again
+            else:
+                runner.add(
+                    "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
+                )
         for pdf in unread:
-            readers.read(pdf)
+            len(read_pdf(pdf).pages)  # parses the object stream the catalogue is in: most of reading
         unread.clear()
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
@@ -400,7 +435,7 @@ def _build(
 
     report(f"writing {total} pages to {target}…")
     fonts = FontPlan(css_files)
-    merge(
+    keys = merge(
         book,
         parts,
         groups,
@@ -412,6 +447,5 @@ def _build(
         target,
         fonts,
         runner.run,
-        readers,
     )
-    return ParallelResult(total, len(parts), runner.rendered, runner.cached)
+    return ParallelResult(total, len(parts), runner.rendered, runner.cached, keys)

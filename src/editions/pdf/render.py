@@ -17,7 +17,6 @@ messages (:class:`Reporter`) name the page and the article layout has reached.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import mimetypes
 import re
@@ -35,6 +34,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
+from .objects import read_pdf
 from .structure import add_id_tree
 from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
@@ -391,8 +391,6 @@ def _valid_facts(meta: dict[str, Any]) -> bool:
 
 def valid_part(data: bytes, meta: dict[str, Any]) -> bool:
     """A cached part is good when its facts have their shape and its PDF opens with as many pages."""
-    from pypdf import PdfReader
-
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:] or not _valid_facts(meta):
         return False
-    return len(PdfReader(io.BytesIO(data), strict=False).pages) == len(meta["pages"])
+    return len(read_pdf(data).pages) == len(meta["pages"])

@@ -29,7 +29,12 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
    box as a stacking context of its own, text marked by ``stream.marked`` only when
    ``stream._tags`` is not ``None``, and ``weasyprint.pdf.tags._build_box_tree(box, parent, pdf,
    …)`` yields the structure elements (``pydyf.Dictionary`` with ``S``) of a box, calling itself
-   through the module for the children (the tagging fixes below).
+   through the module for the children (the tagging fixes below);
+9. ``weasyprint.layout.inline.text_align`` justifies a line by calling the module's
+   ``justify_line(context, line, extra_width)``, whose ``add_word_spacing(context, box, spacing,
+   x_advance)`` lays each text box out again with ``create_layout(text, style, context, max_width,
+   justification_spacing)`` from the box's ``style`` (so its ``letter_spacing`` too) and keeps that
+   layout as ``box.pango_layout``, which is drawn (the letter spacing below).
 
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
@@ -40,6 +45,19 @@ any number of consecutive lines with a hyphen (6 in a row in the benchmark antho
 :data:`HYPHENATED_LINES` lines of a paragraph ending in its hyphenation character, the next line
 of that paragraph is broken as with ``hyphens: manual`` (soft hyphens still count), as
 ``hyphenate-limit-lines: 2`` would do.
+
+**Letters take part of a loose line's slack.** WeasyPrint 70 justifies a line by widening its
+word spaces only, so a line before a long word that neither fits nor hyphenates gets spaces two or
+three times their width. As InDesign's letter-spacing limits and LaTeX's microtype do, once the word
+spaces of a justified line would widen by more than :data:`COMFORTABLE_STRETCH` (em), the rest of the
+slack goes first to the letters, at most :data:`MAX_LETTER_SPACING` (em) between two letters, and only
+what they cannot take to the spaces. A text box so spaced gets a copy of its style with that
+``letter-spacing``, and is laid out and drawn with it (WeasyPrint's own letter spacing: the glyphs'
+positions change, not the text, so the PDF's text and its copy-paste stay the same; Pango drops
+optional ligatures in spaced text). Only text of scripts whose letters stand apart (Latin, Greek,
+Cyrillic; :data:`SPACED_SCRIPTS`) and without a letter-spacing of its own is spaced: Arabic, whose
+letters join, and every other script keep WeasyPrint's word spacing alone. Lines that are not
+justified, and the last line of a paragraph, are not touched.
 
 **Tags: running heads are not content, notes are notes.** WeasyPrint 70 marks the text of page
 margin boxes (running heads, folios) as content whose structure elements belong to no tree; they
@@ -97,10 +115,24 @@ HYPHENATED_LINES = 2
 _HYPHEN_RUN: contextvars.ContextVar[int] = contextvars.ContextVar("editions_hyphen_run", default=0)
 
 
+#: How much (em) the word spaces of a justified line widen before its letters take part of the slack
+#: (half of the bundled Gentium's space, as TeX's fonts let their spaces stretch by half).
+COMFORTABLE_STRETCH = 0.11
+#: The most letter spacing (em) that justification adds between two letters.
+MAX_LETTER_SPACING = 0.025
+# What WeasyPrint 70's drawing loses of a spaced glyph's advance, on average (font size units):
+# it writes each glyph's spacing as ``int()`` thousandths of the font size.
+_DRAWING_LOSS = 0.0005
+#: Text that may be letter-spaced: all its characters in these blocks (Latin, Greek, Cyrillic and
+#: their extensions, general punctuation, currency and letter-like symbols, the Latin ligatures).
+SPACED_SCRIPTS = re.compile(r"[\u0000-\u052f\u1d00-\u1dbf\u1e00-\u20cf\u2100-\u214f\ufb00-\ufb06]*")
+
+
 def install() -> None:
     """Install the fix, the hyphenation limit and the hook in this process (idempotent)."""
     _install_footnote_fix()
     _install_hyphenation_limit()
+    _install_letter_spacing()
     _install_page_hook()
     _install_tagging_fixes()
 
@@ -274,6 +306,91 @@ def _install_hyphenation_limit() -> None:
     inline.iter_line_boxes = iter_line_boxes
     block.iter_line_boxes = iter_line_boxes  # block.py imported it by name
     inline.split_first_line = split_first_line
+
+
+def _install_letter_spacing() -> None:
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    original = getattr(inline, "justify_line", None)
+    add_word_spacing = getattr(inline, "add_word_spacing", None)
+    count_spaces = getattr(inline, "count_expandable_spaces", None)
+    create_layout = getattr(inline, "create_layout", None)
+    if (
+        original is None
+        or add_word_spacing is None
+        or count_spaces is None
+        or create_layout is None
+        or getattr(original, _MARK, False)
+    ):
+        return
+
+    def spaceable(box: Any) -> bool:
+        return (
+            box.style["letter_spacing"] == "normal"
+            and SPACED_SCRIPTS.fullmatch(box.text) is not None
+            and len(box.text) > 1
+        )
+
+    def letters(box: Any) -> int:
+        """The letter gaps of the spaceable text of ``box`` (a line or an inline box)."""
+        if isinstance(box, boxes.TextBox):
+            return len(box.text) - 1 if spaceable(box) else 0
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return sum(letters(child) for child in box.children if child.is_in_normal_flow())
+        return 0
+
+    def width(layout: Any) -> float:
+        line, _ = layout.get_first_line()
+        extents = ffi.new("PangoRectangle *")
+        pango.pango_layout_line_get_extents(line, ffi.NULL, extents)
+        return float(extents.width * FROM_UNITS)
+
+    def space_letters(context: Any, box: Any, spacing: float, x_advance: float) -> float:
+        """Letter-space the spaceable text of ``box`` by ``spacing`` (px), moving what follows:
+        the ``x_advance`` after it (as ``add_word_spacing`` does for word spaces)."""
+        if isinstance(box, boxes.TextBox):
+            box.position_x += x_advance
+            if spaceable(box):
+                style = box.style.copy()
+                style["letter_spacing"] = spacing
+                layout = create_layout(box.text, style, context, None, 0)
+                grown = width(layout) - box.width
+                layout.deactivate()
+                # Drawn, each glyph's spacing is written in whole thousandths of the font size,
+                # truncated toward zero (half a thousandth short on average): that half is given
+                # back, so the line still ends at the measure.
+                style["letter_spacing"] = spacing + _DRAWING_LOSS * style["font_size"]
+                box.style, box.pango_layout = style, layout
+                box.width += grown
+                x_advance += grown
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            box.position_x += x_advance
+            before = x_advance
+            children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+            for child in children:
+                if child.is_in_normal_flow():
+                    x_advance = space_letters(context, child, spacing, x_advance)
+            box.width += x_advance - before
+        else:
+            box.translate(x_advance, 0)
+        return x_advance
+
+    @functools.wraps(original)
+    def justify_line(context: Any, line: Any, extra_width: float) -> None:
+        spaces = count_spaces(line)
+        if not spaces:
+            return
+        size = line.style["font_size"]
+        slack = extra_width - spaces * COMFORTABLE_STRETCH * size
+        gaps = letters(line) if slack > 0 and MAX_LETTER_SPACING > 0 else 0
+        if gaps:
+            extra_width -= space_letters(context, line, min(MAX_LETTER_SPACING * size, slack / gaps), 0)
+        add_word_spacing(context, line, max(0.0, extra_width) / spaces, 0)
+
+    setattr(justify_line, _MARK, True)
+    inline.justify_line = justify_line
 
 
 def element_ids(page: Any) -> Iterator[str]:

@@ -46,6 +46,9 @@ HERE = Path(__file__).parent
 MAX_BODY = MAX_ARTICLE_BYTES + 1024 * 1024
 _DOWNLOAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(pdf|epub|html|txt)")
 _SUFFIX_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip", ".txt": "text/plain"}
+#: How often the build's event stream looks for new progress reports (seconds): the end of a build
+#: reaches the page at most this late.
+EVENTS_POLL = 0.02
 
 
 def create_app(
@@ -315,7 +318,7 @@ def create_app(
                     return
                 if await request.is_disconnected():
                     return
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(EVENTS_POLL)
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"cache-control": "no-store"}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..attribution import guessed_warning, unrecorded_warning
-from ..builds import BuildResult, build_folder, render_thumbnails
+from ..builds import BuildResult, Thumbnails, build_folder
 from ..editing import article_file, article_order
 from ..errors import EditionsError
 from ..model import Article
@@ -83,7 +83,7 @@ class Workspace:
         self.build = BuildState()
         self._build_lock = threading.Lock()
         self.notices: list[tuple[str, str]] = []
-        self._thumbs: dict[tuple[str, int, int, int], bytes] = {}
+        self.thumbnails = Thumbnails()
 
     # --- articles
 
@@ -199,31 +199,8 @@ class Workspace:
 
     def thumbnail(self, kind: str, number: int) -> bytes | None:
         """The PNG of page ``number`` (1-based) of the last build's PDF (``page``) or imposed PDF
-        (``sheet``), drawn on first request and kept in memory while the file is unchanged."""
-        result = self.build.result
-        if result is None:
-            return None
-        pdf, count, width = (
-            (result.pdf, result.pdf_pages, 160)
-            if kind == "page"
-            else (result.imposed, result.imposed_pages, 320)
-        )
-        if pdf is None or not 1 <= number <= count:
-            return None
-        try:
-            stat = pdf.stat()
-        except OSError:
-            return None
-        key = (str(pdf), stat.st_mtime_ns, number, width)
-        with self._lock:
-            found = self._thumbs.get(key)
-        if found is None:
-            found = render_thumbnails(pdf, width, [number - 1])[0]
-            with self._lock:
-                if len(self._thumbs) > 2000:
-                    self._thumbs.clear()
-                self._thumbs[key] = found
-        return found
+        (``sheet``): see :class:`editions.builds.Thumbnails` (only changed pages are drawn again)."""
+        return self.thumbnails.get(self.build.result, kind, number)
 
     def wait_for_build(self, timeout: float = 120.0) -> None:
         """Block until no build runs (for tests and the bench)."""
