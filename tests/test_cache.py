@@ -6,6 +6,7 @@ and every damaged entry has been replaced by a good one."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -93,11 +94,13 @@ def _damage(kind: str, cache: Path) -> list[Path]:
 
         parts = _parts(cache)
         other = parts[0][0].read_bytes()
+        others = len(PdfReader(io.BytesIO(other)).pages)
         for pdf, meta in parts[1:]:
             pdf.write_bytes(other)
             record = json.loads(meta.read_text(encoding="utf-8"))
             record["sha256"] = hashlib.sha256(other).hexdigest()
-            record["pages"] = record["pages"][:1] + record["pages"]  # one page more than the PDF
+            # facts of one page more than the PDF it now holds
+            record["pages"] = (record["pages"] * (1 + others))[: others + 1]
             meta.write_text(json.dumps(record), encoding="utf-8")
         return [pdf for pdf, _ in parts[1:]]
     if kind == "facts":

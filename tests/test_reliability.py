@@ -446,12 +446,15 @@ def test_temporary_files_of_dead_builds_are_removed(
 
 @pytest.fixture(scope="module")
 def long_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Eight articles (too few for a build in parts), about 125 A5 pages: some 5 s of layout, then 1 s of
-    writing."""
+    """Too few articles for a build in parts (one WeasyPrint render, which reports "laying out"),
+    about 125 A5 pages: some 5 s of layout, then 1 s of writing."""
+    from editions.pdf import PARALLEL_MIN_ARTICLES
+
     folder = tmp_path_factory.mktemp("long")
     rng = random.Random(7)
-    for number in range(8):
-        paragraphs = "\n\n".join(_para(rng) for _ in range(60))
+    articles = PARALLEL_MIN_ARTICLES - 1
+    for number in range(articles):
+        paragraphs = "\n\n".join(_para(rng) for _ in range(480 // articles))
         _write(folder / f"{number:02d}.md", f"# Article {number}\n\n{paragraphs}\n")
     return folder
 

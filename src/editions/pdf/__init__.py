@@ -14,13 +14,14 @@ the order a build goes through them:
 - for larger ones, :mod:`~editions.pdf.parts`, the build in parts: :mod:`~editions.pdf.book` cuts
   the HTML into parts and places their pages, :mod:`~editions.pdf.pool` renders them in worker
   processes (or takes them from the cache, :mod:`editions.cache`), :mod:`~editions.pdf.merge`
-  writes the book;
+  writes the book with one font program per face (:mod:`~editions.pdf.fontplan`);
 - :mod:`~editions.pdf.weasyfix`: all that editions assumes of WeasyPrint beyond its public API
   (and :mod:`~editions.pdf.libraries`, imported first: WeasyPrint's import without a library search);
   :mod:`~editions.pdf.objects`: PDF values for pydyf.
 
-Imports go one way, down this list's dependencies: ``__init__`` → ``parts`` → ``merge``, ``pool``,
-``book``; ``pool`` → ``render`` → ``weasyfix`` → ``objects``; ``printhtml`` → ``qr`` → ``pool``.
+Imports go one way, down this list's dependencies: ``__init__`` → ``parts`` → ``merge``
+(→ ``fontplan``), ``pool``, ``book``; ``pool`` → ``render`` → ``weasyfix`` → ``objects``;
+``printhtml`` → ``qr`` → ``pool``.
 """
 
 from __future__ import annotations

@@ -99,7 +99,8 @@ from .book import (
     split_book,
     trailing_pages,
 )
-from .merge import FontPlan, merge
+from .fontplan import FontPlan
+from .merge import merge
 from .objects import read_pdf
 from .pool import Runner
 

@@ -36,6 +36,10 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
    justification_spacing)`` from the box's ``style`` (so its ``letter_spacing`` too) and keeps that
    layout as ``box.pango_layout``, which is drawn (the letter spacing below).
 
+(About 700 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
+internals is here and nowhere else, so a new WeasyPrint is checked against one module and one test
+file.)
+
 Other versions of WeasyPrint than those ``pyproject.toml`` allows may break these: a WeasyPrint
 that lacks what :func:`install` patches is left as it is; a font of another shape is kept as the
 part embedded it.
