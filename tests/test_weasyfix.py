@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from test_pdf import EPOCH, SENTENCES, outline
+from test_pdf import EPOCH, SENTENCES, outline, write_long_edition
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -432,3 +432,52 @@ def test_justified_lines_are_laid_out_again_from_each_text_boxs_style() -> None:
     assert all(b.style["letter_spacing"] == "normal" for b in last)
     arabic = [b for line in lines[2:] for b in line.descendants() if isinstance(b, boxes.TextBox)]
     assert arabic and all(b.style["letter_spacing"] == "normal" for b in arabic)
+
+
+def _pydyf_document(objects: int) -> Any:
+    import pydyf
+
+    pdf = pydyf.PDF()
+    page_tree = pdf.pages
+    for index in range(objects):
+        pdf.add_object(pydyf.Dictionary({"Type": "/Example", "Index": index}))
+    pdf.catalog["Example"] = pydyf.Array([page_tree.reference])
+    pdf.info["Producer"] = pydyf.String("test")
+    return pdf
+
+
+def test_a_small_pdf_is_written_as_pydyf_writes_it() -> None:
+    """Under OBJECTS_PER_STREAM objects, one object stream: pydyf's own bytes (the same writer)."""
+    import io
+
+    import pydyf
+
+    from editions.pdf import weasyfix
+
+    weasyfix.install()
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    weasyfix.write_in_streams(_pydyf_document(20), ours, b"1.7", identifier=True)
+    pydyf.PDF.write.__wrapped__(_pydyf_document(20), theirs, version=b"1.7", identifier=True, compress=True)
+    assert ours.getvalue() == theirs.getvalue()
+
+
+def test_a_tagged_book_opens_without_parsing_its_structure_tree(tmp_path: Path) -> None:
+    """Object streams of at most OBJECTS_PER_STREAM objects, in one render and in a build in parts:
+    the PDF is valid (qpdf), and pypdf reading a page for imposition parses a fraction of the file."""
+    from editions import load_edition, make_pdf
+    from editions.pdf import PARALLEL_MIN_ARTICLES, weasyfix
+
+    for articles in (2, PARALLEL_MIN_ARTICLES):
+        edition = write_long_edition(tmp_path / f"e{articles}", articles, seed=3)
+        target = tmp_path / f"book{articles}.pdf"
+        make_pdf(load_edition(edition), target, cache=False)
+        data = target.read_bytes()
+        sizes = [int(n) for n in re.findall(rb"/Type /ObjStm[^>]*?/N (\d+)", data)]
+        sizes += [int(n) for n in re.findall(rb"/N (\d+)[^>]*?/Type /ObjStm", data)]
+        assert len(sizes) > 3 and max(sizes) <= weasyfix.OBJECTS_PER_STREAM, sizes
+        check = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        reader = PdfReader(target)
+        reader.pages[0].get_contents()
+        total = int(reader.trailer["/Size"])
+        assert len(reader.resolved_objects) < total / 3  # one stream: nearly all of them

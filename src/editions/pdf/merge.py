@@ -30,7 +30,7 @@ from .objects import Direct, Hex, read_pdf, to_bytes
 from .objects import name as pdf_name
 from .objects import number as pdf_number
 from .structure import StructureMerge, has_tags
-from .weasyfix import INTERNAL_LINK
+from .weasyfix import INTERNAL_LINK, write_in_streams
 
 if TYPE_CHECKING:  # pypdf is imported where it is used: importing this module stays cheap
     from pypdf.generic import DictionaryObject
@@ -408,7 +408,7 @@ def merge(
             )
         structure.finish(pdf.catalog, len(made_pages))
     with atomic_path(target) as tmp, open(tmp, "wb") as output:
-        pdf.write(output, version=b"1.7", identifier=True, compress=True)
+        write_in_streams(pdf, output, b"1.7", identifier=True)
     return keys
 
 
