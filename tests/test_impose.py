@@ -21,6 +21,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, Rectangl
 
 from editions.errors import EditionsError
 from editions.impose import LAYOUTS, SLUG_MM, ImposeResult, impose, write_note
+from test_pdf import word_boxes
 
 MM = 72 / 25.4
 A4 = (297 * MM, 210 * MM)  # landscape
@@ -646,16 +647,10 @@ def test_right_to_left_creep_still_moves_toward_the_spine(reading, tmp_path: Pat
     impose(source, plain)
     impose(source, crept, creep_mm=2)
 
-    def x_of(pdf: Path, page: int, word: str) -> float:
-        out = subprocess.run(
-            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        match = re.search(rf'xMin="([\d.]+)"[^>]*>{word}<', out)
-        assert match, word
-        return float(match.group(1))
+    def x_of(pdf: Path, page: int, wanted: str) -> float:
+        found = [x for word, x, _, _, _ in word_boxes(pdf, page) if word == wanted]
+        assert found, wanted
+        return found[0]
 
     # sheet 2 front (the innermost sheet): page 3 on the left half, page 6 on the right
     assert x_of(crept, 3, "PAGE-003") - x_of(plain, 3, "PAGE-003") == pytest.approx(2 * MM, abs=0.2)

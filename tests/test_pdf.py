@@ -201,6 +201,18 @@ def pdftotext(path: Path, page: int | None = None, *, layout: bool = True) -> st
     return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) for each word of a page (poppler's bounding boxes, in pt)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, out)]
+
+
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     """(level, title, 1-based page) for every bookmark, in order."""
     found: list[tuple[int, str, int]] = []
@@ -372,14 +384,8 @@ def test_running_heads(sample: Built) -> None:
 
 
 def _words_with_boxes(path: Path, page: int) -> list[tuple[str, float]]:
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    word = re.compile(r'yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
-    return [(m.group(2), float(m.group(1))) for m in word.finditer(out)]
+    """(word, yMax) of every word on a page."""
+    return [(word, bottom) for word, _, _, _, bottom in word_boxes(path, page)]
 
 
 @needs_poppler
@@ -1072,14 +1078,7 @@ def test_an_issue_has_a_masthead_running_heads_and_a_numbered_file_name(
 
 def _word_boxes_of(path: Path, page: int) -> list[tuple[str, float, float]]:
     """(word, top, height) of every word on a page, in points."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    word = re.compile(r'xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
-    return [(m[3], float(m[1]), float(m[2]) - float(m[1])) for m in word.finditer(out)]
+    return [(word, top, bottom - top) for word, _, top, _, bottom in word_boxes(path, page)]
 
 
 def _accent_rows(path: Path, page: int, dpi: int = 60) -> list[float]:

@@ -22,6 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from editions import load_edition, make_epub, make_html, make_pdf
+from test_pdf import word_boxes
 
 DATA = Path(__file__).parent / "data" / "rtl"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -94,19 +95,11 @@ def _lines(pdf: Path, page: int, *, rtl: bool = False) -> list[tuple[float, floa
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, float, str]]:
     """The page's words as (foot, left, right, word as pdftotext -bbox gives it: visual order)."""
-    xml = subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", pdf, "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     found = []
-    for m in re.finditer(
-        r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml
-    ):
-        word = BIDI_CONTROLS.sub("", m.group(4))
+    for raw, left, _, right, foot in word_boxes(Path(pdf), page):
+        word = BIDI_CONTROLS.sub("", raw)
         if any(ch.isalnum() or ch in "•." for ch in word):
-            found.append((float(m.group(3)), float(m.group(1)), float(m.group(2)), word))
+            found.append((foot, left, right, word))
     return found
 
 

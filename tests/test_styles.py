@@ -22,7 +22,7 @@ import editions
 from editions.cli import editions_main, make_pdf_main
 from editions.errors import EditionsError
 from editions.styles import describe_styles, load_style
-from test_pdf import EPOCH, folio, outline, pdftotext, write_long_edition
+from test_pdf import EPOCH, folio, outline, pdftotext, word_boxes, write_long_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "articles"
@@ -221,12 +221,8 @@ def test_own_style_sets_paper_and_margins(own: dict[str, Path]) -> None:
     # (20 mm): the print style's body has no margin of its own
     first = {t: p for _, t, p in outline(reader)}["U.S. Weapons Threaten a Wider War"]
     for page, margin in ((first, 30), (first + 1, 20)):
-        out = subprocess.run(
-            ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(own["pdf"]), "-"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"', out)
-        left = min(float(x) for x, y in words if float(y) < 700)  # the text, not the folio
+        words = word_boxes(own["pdf"], page)
+        left = min(x for _, x, y, _, _ in words if y < 700)  # the text, not the folio
         assert abs(left - margin * 72 / 25.4) < 1, (page, left)
 
 
@@ -366,18 +362,6 @@ def test_font_size_option_still_wins_over_the_style(tmp_path: Path, monkeypatch:
 # --- newsletter ----------------------------------------------------------------------------
 
 PULL = "Nobody on the line believed the figures until they read them in print"
-
-
-def word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
-    """(word, xMin, yMin, xMax, yMax) for each word of a page (poppler's bounding boxes, in pt)."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, out)]
 
 
 def text_lines(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:

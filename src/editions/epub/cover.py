@@ -232,32 +232,19 @@ def draw_cover(edition: Edition, style: Style) -> bytes:
     # An issue's masthead under the head rules: the series, then "Vol. 8, No. 22 · June 15, 2024".
     top = head + 34 + 150
     lang = edition.lang
+
+    def masthead(text: str, weight: str, height: int, sizes: range, fill: str, y: int, leading: float) -> int:
+        """Draw ``text`` at the largest of ``sizes`` that fits ``height`` in two lines; the y below it."""
+        size, lines = _fit(
+            text, lambda s: font(weight, s, text), (inner, height), sizes=sizes, max_lines=2, lang=lang
+        )
+        return _draw_lines(draw, lines, font(weight, size, text), fill, width, y, leading=leading)
+
     if edition.series:
-        series = edition.series
-        s_size, s_lines = _fit(
-            series,
-            lambda s: font("bold", s, series),
-            (inner, 280),
-            sizes=range(120, 55, -4),
-            max_lines=2,
-            lang=lang,
-        )
-        y = _draw_lines(
-            draw, s_lines, font("bold", s_size, series), look.accent, width, head + 34 + 90, leading=1.1
-        )
+        y = masthead(edition.series, "bold", 280, range(120, 55, -4), look.accent, head + 34 + 90, 1.1)
         issue = issue_line(edition, lang)
         if issue:
-            i_size, i_lines = _fit(
-                issue,
-                lambda s: font("regular", s, issue),
-                (inner, 160),
-                sizes=range(56, 35, -4),
-                max_lines=2,
-                lang=lang,
-            )
-            y = _draw_lines(
-                draw, i_lines, font("regular", i_size, issue), look.muted, width, y + 24, leading=1.2
-            )
+            y = masthead(issue, "regular", 160, range(56, 35, -4), look.muted, y + 24, 1.2)
         top = y + 130
 
     # The title block, laid out first, then placed.
