@@ -41,7 +41,7 @@ article's first page: such a part is rendered again together with the next one. 
 in book order (the back matter first), and the skeletons start as soon as the parts before them
 are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
 that the workers finish together, and its two skeletons are laid out side by side at the end. A
-few more tasks than workers are in flight so that those start soon. The parts' PDFs are parsed
+few more tasks than workers are in flight so that those start soon. The parts' PDFs are opened
 (:func:`~editions.pdf.objects.read_pdf`) as they come in, while the workers render the next ones.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
@@ -406,7 +406,7 @@ def _build(
                     "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
                 )
         for pdf in unread:
-            len(read_pdf(pdf).pages)  # parses the object stream the catalogue is in: most of reading
+            len(read_pdf(pdf).pages)  # the cross-reference table, the catalogue and the page tree
         unread.clear()
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
