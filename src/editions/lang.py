@@ -6,7 +6,8 @@ when the text is too short or detection is unsure.
 The identifier (py3langid) ships its model compressed with LZMA, and unpacking it takes most of a
 second, every time a command starts. So the first process that needs it keeps an unpacked copy in
 the user's cache (:func:`model_cache_dir`; one folder per py3langid model, about 70 MB), which later
-processes read in a few hundredths of a second. The copy holds the very same arrays, so the
+processes map into memory in a few hundredths of a second (nothing is copied: the automaton's
+tables are read from the mapped files as they are walked). The copy holds the very same arrays, so the
 languages detected are the same either way; a copy that cannot be written or read is skipped.
 """
 
@@ -71,16 +72,13 @@ def _unpacked_model(model: Path, folder: Path) -> Path | None:
         return None
 
 
-def _stdlib_array(values: Any) -> Any:
-    """A NumPy array of unsigned integers as the stdlib ``array`` py3langid walks its automaton with."""
-    from array import array
-
-    import numpy as np
-
-    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    contiguous: Any = np.ascontiguousarray(values)  # a buffer (NumPy's types do not say so)
-    out.frombytes(memoryview(contiguous).cast("B"))
-    return out
+def _int_view(values: Any) -> memoryview:
+    """A memory-mapped NumPy array of unsigned integers seen as the sequence of Python ints py3langid
+    walks its automaton with (as the stdlib ``array`` it builds from the packed model, without
+    copying tens of megabytes: indexing reads the mapped file)."""
+    if values.dtype.kind != "u" or not values.dtype.isnative or not values.flags.c_contiguous:
+        raise ValueError(f"unexpected array type {values.dtype}")
+    return memoryview(values).cast("B").cast({2: "H", 4: "I", 8: "Q"}[values.dtype.itemsize])
 
 
 def _from_unpacked(folder: Path) -> Any:
@@ -94,10 +92,10 @@ def _from_unpacked(folder: Path) -> Any:
         data["ptc"],
         np.array(data["pc"]),
         data["classes"].tolist(),
-        _stdlib_array(data["nextmove"]),
+        _int_view(data["nextmove"]),
         data["out_feat"].tolist(),
         norm_probs=True,
-        tk_row=_stdlib_array(data["nextmove_row"]),
+        tk_row=_int_view(data["nextmove_row"]),
     )
 
 
