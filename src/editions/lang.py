@@ -72,13 +72,15 @@ def _unpacked_model(model: Path, folder: Path) -> Path | None:
         return None
 
 
-def _int_view(values: Any) -> memoryview:
+def _int_view(values: Any) -> memoryview[int]:
     """A memory-mapped NumPy array of unsigned integers seen as the sequence of Python ints py3langid
     walks its automaton with (as the stdlib ``array`` it builds from the packed model, without
     copying tens of megabytes: indexing reads the mapped file)."""
     if values.dtype.kind != "u" or not values.dtype.isnative or not values.flags.c_contiguous:
         raise ValueError(f"unexpected array type {values.dtype}")
-    return memoryview(values).cast("B").cast({2: "H", 4: "I", 8: "Q"}[values.dtype.itemsize])
+    size = values.dtype.itemsize
+    raw = memoryview(values).cast("B")
+    return raw.cast("H") if size == 2 else raw.cast("I") if size == 4 else raw.cast("Q")
 
 
 def _from_unpacked(folder: Path) -> Any:
