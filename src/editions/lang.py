@@ -76,9 +76,14 @@ def _int_view(values: Any) -> memoryview[int]:
     """A memory-mapped NumPy array of unsigned integers seen as the sequence of Python ints py3langid
     walks its automaton with (as the stdlib ``array`` it builds from the packed model, without
     copying tens of megabytes: indexing reads the mapped file)."""
-    if values.dtype.kind != "u" or not values.dtype.isnative or not values.flags.c_contiguous:
-        raise ValueError(f"unexpected array type {values.dtype}")
     size = values.dtype.itemsize
+    if (
+        values.dtype.kind != "u"
+        or size not in (2, 4, 8)
+        or not values.dtype.isnative
+        or not values.flags.c_contiguous
+    ):
+        raise ValueError(f"unexpected array type {values.dtype}")
     raw = memoryview(values).cast("B")
     return raw.cast("H") if size == 2 else raw.cast("I") if size == 4 else raw.cast("Q")
 
