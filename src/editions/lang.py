@@ -17,7 +17,6 @@ import functools
 import io
 import itertools
 import lzma
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,9 +31,9 @@ def model_cache_dir() -> Path:
     """Where the unpacked language model is kept: ``$XDG_CACHE_HOME/editions/models``, else
     ``~/.cache/editions/models``. It belongs to the installation, like compiled Python files, not
     to a build: ``EDITIONS_CACHE_DIR`` (the cache of parts) does not move it."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "editions" / "models"
+    from .cache import installation_cache_dir
+
+    return installation_cache_dir() / "models"
 
 
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
