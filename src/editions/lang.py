@@ -9,14 +9,19 @@ the user's cache (:func:`model_cache_dir`; one folder per py3langid model, about
 processes map into memory in a few hundredths of a second (nothing is copied: the automaton's
 tables are read from the mapped files as they are walked). The copy holds the very same arrays, so the
 languages detected are the same either way; a copy that cannot be written or read is skipped.
+Its answers are kept there too (:func:`_classify`): a text read again (every rebuild of an
+edition) is not classified again, and needs neither the model nor NumPy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
 import itertools
 import lzma
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -118,11 +123,60 @@ def _identifier() -> Any:  # py3langid has no types: a LanguageIdentifier
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def _answers_folder() -> Path | None:
+    """Where the identifier's answers are kept, one folder per model and classifier code (told apart
+    by their files' sizes and times, so an upgrade of py3langid starts afresh); ``None`` when
+    py3langid cannot be found."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("py3langid")
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).parent
+    try:
+        files = [package / "langid.py", *sorted((package / "data").iterdir())]
+        stats = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    except OSError:
+        return None
+    key = hashlib.sha256(repr((str(package), stats)).encode()).hexdigest()[:16]
+    return model_cache_dir().parent / "languages" / key
+
+
+def _classify(sample: str) -> tuple[str, float]:
+    """The identifier's answer for ``sample`` (its language and probability), kept in the
+    installation's cache folder so that a text read again (a rebuild, another output of the same
+    edition) is not classified again: the answer is the one the model gave, so the same, and the
+    model (and NumPy) need not even be loaded. An answer that cannot be read or kept is ignored."""
+    folder = _answers_folder()
+    digest = hashlib.sha256(sample.encode("utf-8", "surrogatepass")).hexdigest()
+    path = folder / digest[:2] / digest if folder is not None else None
+    if path is not None:
+        try:
+            lang, prob = path.read_text(encoding="ascii").split()
+            return lang, float(prob)
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+    lang, prob = _identifier().classify(sample)
+    answer = (str(lang), float(prob))
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".answer-")
+            try:
+                with os.fdopen(handle, "w", encoding="ascii") as out:
+                    out.write(f"{answer[0]} {answer[1]!r}\n")
+                os.replace(temporary, path)  # whole, or not at all
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+    return answer
+
+
 def detect_language(text: str, *, fallback: str = "en") -> str:
     """The most likely language of ``text``, or ``fallback`` when unsure."""
     sample = text[:SAMPLE_CHARS]
     letters = (ch for ch in sample if ch.isalpha())
     if next(itertools.islice(letters, MIN_LETTERS - 1, None), None) is None:  # fewer than MIN_LETTERS
         return fallback
-    lang, prob = _identifier().classify(sample)
-    return str(lang) if prob >= 0.6 else fallback
+    lang, prob = _classify(sample)
+    return lang if prob >= 0.6 else fallback
