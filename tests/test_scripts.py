@@ -79,3 +79,14 @@ def test_fonts_are_read_only_until_every_character_is_found(tmp_path: Path) -> N
     article = Article(title="Haifa", body_html="<p>שביתה and إضراب, then 罢工.</p>", path=tmp_path / "h.md")
     messages = warn_unbundled_scripts(Edition(title="Ports", articles=(article,)), style)
     assert [m.split(" (")[0] for m in messages] == [f"{tmp_path / 'h.md'}: no bundled font for Han script"]
+
+
+def test_a_latin_edition_reads_one_font(tmp_path: Path) -> None:
+    from editions import scripts
+
+    article = Article(
+        title="Depot", body_html="<p>Nine days —\n«on strike»\t(2024).</p>", path=tmp_path / "d.md"
+    )
+    scripts._cmap.cache_clear()
+    assert warn_unbundled_scripts(Edition(title="Ports", articles=(article,)), load_style()) == []
+    assert scripts._cmap.cache_info().currsize == 1  # spaces, breaks and punctuation are not looked for

@@ -161,8 +161,10 @@ def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
         edition.colophon,
     )
     sources.append(("edition", [t or "" for t in own]))
-    # The fonts are read until they have every character of the edition (one font, for most).
-    covered = bundled_codepoints(style, {ord(ch) for _, texts in sources for ch in set("".join(texts))})
+    # The fonts are read until they have every letter, mark, digit and symbol of the edition (the
+    # only characters warned about): one font, for most editions.
+    chars = set("".join(text for _, texts in sources for text in texts))
+    covered = bundled_codepoints(style, {ord(ch) for ch in chars if script_of(ch) is not None})
     if not covered:  # a style without bundled fonts uses the system's for everything: nothing to say
         return []
     messages = []
