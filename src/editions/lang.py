@@ -123,10 +123,10 @@ def _identifier() -> Any:  # py3langid has no types: a LanguageIdentifier
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _answers_folder() -> Path | None:
-    """Where the identifier's answers are kept, one folder per model and classifier code (told apart
-    by their files' sizes and times, so an upgrade of py3langid starts afresh); ``None`` when
-    py3langid cannot be found."""
+@functools.cache
+def _model_key() -> str | None:
+    """py3langid's model and classifier code, told apart by their files' sizes and times (so an
+    upgrade starts afresh); ``None`` when py3langid cannot be found."""
     import importlib.util
 
     spec = importlib.util.find_spec("py3langid")
@@ -138,8 +138,13 @@ def _answers_folder() -> Path | None:
         stats = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
     except OSError:
         return None
-    key = hashlib.sha256(repr((str(package), stats)).encode()).hexdigest()[:16]
-    return model_cache_dir().parent / "languages" / key
+    return hashlib.sha256(repr((str(package), stats)).encode()).hexdigest()[:16]
+
+
+def _answers_folder() -> Path | None:
+    """Where the identifier's answers are kept: one folder per model (see :func:`_model_key`)."""
+    key = _model_key()
+    return None if key is None else model_cache_dir().parent / "languages" / key
 
 
 def _classify(sample: str) -> tuple[str, float]:
