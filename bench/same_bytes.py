@@ -2,8 +2,8 @@
 
 For each edition folder given (and, with ``--anthology N``, a synthetic anthology of N articles made
 by :mod:`anthology`), this builds the PDF with its imposed booklet (``make-pdf --impose booklet``, so
-also the booklet's printing note), the EPUB and the HTML edition, with ``SOURCE_DATE_EPOCH`` set and an empty cache
-folder, once with the code of this working tree and once with the code of a git revision
+also the booklet's printing note), the EPUB and the HTML edition, with ``SOURCE_DATE_EPOCH`` set and an
+empty cache folder, once with the code of this working tree and once with the code of a git revision
 (``--before``, exported with ``git archive``), each in its own processes; then it compares the files
 byte for byte and prints their SHA-256. Exit status 0 when every file is identical, 1 otherwise::
 
