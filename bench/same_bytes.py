@@ -2,8 +2,8 @@
 
 For each edition folder given (and, with ``--anthology N``, a synthetic anthology of N articles made
 by :mod:`anthology`), this builds the PDF with its imposed booklet (``make-pdf --impose booklet``, so
-also the booklet's printing note) and the EPUB, with ``SOURCE_DATE_EPOCH`` set and an empty cache
-folder, once with the code of this working tree and once with the code of a git revision
+also the booklet's printing note), the EPUB and the HTML edition, with ``SOURCE_DATE_EPOCH`` set and an
+empty cache folder, once with the code of this working tree and once with the code of a git revision
 (``--before``, exported with ``git archive``), each in its own processes; then it compares the files
 byte for byte and prints their SHA-256. Exit status 0 when every file is identical, 1 otherwise::
 
@@ -48,7 +48,7 @@ def export(revision: str, folder: Path) -> Path:
 
 
 def build(tree: Path, edition: Path, out: Path, cache: Path) -> list[Path]:
-    """Build the PDF (with its booklet) and the EPUB of ``edition`` with the code of ``tree``."""
+    """Build the PDF (with its booklet), the EPUB and the HTML of ``edition`` with the code of ``tree``."""
     out.mkdir(parents=True, exist_ok=True)
     env = dict(
         os.environ,
@@ -61,6 +61,7 @@ def build(tree: Path, edition: Path, out: Path, cache: Path) -> list[Path]:
     commands = [
         ["pdf", str(edition), "-o", str(out / f"{name}.pdf"), "--impose", "booklet", "-q"],
         ["epub", str(edition), "-o", str(out / f"{name}.epub"), "-q"],
+        ["html", str(edition), "-o", str(out / f"{name}.html"), "-q"],
     ]
     for command in commands:
         subprocess.run([sys.executable, "-m", "editions", *command], check=True, env=env, cwd=tree)

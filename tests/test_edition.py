@@ -202,3 +202,12 @@ def test_bad_issue_fields(tmp_path: Path, fields: str, message: str, line: int |
         load_edition([path])
     assert message in str(info.value)
     assert (Path(info.value.path), info.value.line) == (path, line)
+
+
+def test_edition_promos_are_the_calls_to_action_each_once() -> None:
+    from editions.model import Article, Edition
+
+    first = Article(title="A", body_html="<p>a</p>", promos=("Join our Telegram channel", "12 comments"))
+    second = Article(title="B", body_html="<p>b</p>", promos=("Join our Telegram channel",))
+    assert Edition(title="E", articles=(first, second)).promos == ("Join our Telegram channel",)
+    assert Edition(title="E", articles=(Article(title="C", body_html="<p>c</p>"),)).promos == ()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import lxml.html
 import pytest
 
@@ -273,3 +275,38 @@ def test_an_issues_default_file_names_carry_its_number(
     assert make_html(issue) == Path("dist/workers-weekly-vol8-no22.html")
     assert default_output(issue.replace(volume=None), ".epub") == Path("dist/workers-weekly-no22.epub")
     assert default_output(issue.replace(number=None), ".epub") == Path("dist/stop-the-war.epub")
+
+
+def test_compiled_templates_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The templates compiled by one run are kept in the installation's cache folder and reused by
+    the next (only while their source is the same); a damaged or unwritable cache only costs time."""
+    from editions import html
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    edition = load_edition([DATA])
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render() -> str:
+        html._environment.cache_clear()
+        return render_html(edition, medium="print")
+
+    first = render()  # compiles, and keeps the code
+    kept = sorted((tmp_path / "xdg" / "editions" / "templates").glob("*/__jinja2_*.cache"))
+    assert kept and compiled
+    compiled.clear()
+    assert render() == first  # from the kept code
+    assert compiled == []
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:40])  # damaged: compiled again
+    assert render() == first
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("not a folder")
+    assert render() == first
+    html._environment.cache_clear()

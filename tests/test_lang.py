@@ -54,3 +54,27 @@ def test_damaged_or_unwritable_copy_falls_back(cache_home: Path) -> None:
     blocked = cache_home / "file"
     blocked.write_text("a file where the folder should be")
     assert lang._unpacked_model(Path(MODEL_DIR) / MODEL_FILE, blocked / "models") is None
+
+
+def test_answers_are_kept_and_read_back_without_the_model(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text classified once is answered from the installation's cache next time (the model is not
+    loaded); a damaged answer is classified again."""
+    assert [lang.detect_language(t) for t in TEXTS] == ["en", "fr", "de", "ru"]
+    answers = sorted((cache_home / "editions" / "languages").glob("*/*/*"))
+    assert len(answers) == len(TEXTS)
+    expected = {a.read_text() for a in answers}
+
+    def no_model() -> None:
+        raise AssertionError("the model was loaded")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(lang, "_identifier", no_model)
+        assert [lang.detect_language(t) for t in TEXTS] == ["en", "fr", "de", "ru"]
+    for answer in answers:
+        answer.write_text("damaged")
+    assert [lang.detect_language(t) for t in TEXTS] == ["en", "fr", "de", "ru"]
+    assert {a.read_text() for a in answers} == expected  # written again, the same
+    assert lang.detect_language("Too short.") == "en"  # fewer than MIN_LETTERS: no answer kept
+    assert len(sorted((cache_home / "editions" / "languages").glob("*/*/*"))) == len(TEXTS)

@@ -80,6 +80,22 @@ def test_impose_is_the_function_even_after_its_module_is_imported() -> None:
     assert editions.impose is module.impose
 
 
+def test_import_editions_leaves_the_heavy_libraries_to_the_commands_that_need_them() -> None:
+    """``import editions`` (and so ``make-html``, before it reads anything) loads neither WeasyPrint,
+    pypdf, ebooklib, NumPy, fontTools nor the HTTP client: the stages that need them load them on
+    first use, and the public API still answers every name of ``__all__``."""
+    code = (
+        "import sys, editions\n"
+        "heavy = {'weasyprint', 'pypdf', 'ebooklib', 'numpy', 'fontTools', 'py3langid', 'PIL'}\n"
+        "loaded = {name.split('.')[0] for name in sys.modules} | set(sys.modules)\n"
+        "print(sorted((heavy | {'http.client', 'ssl'}) & loaded))\n"
+        "print(all(hasattr(editions, name) for name in editions.__all__), callable(editions.impose))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.splitlines() == ["[]", "True True"]
+
+
 SAVED_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Nine Days at the Depot | The Organizer</title>
 <meta property="og:site_name" content="The Organizer"></head>

@@ -67,3 +67,26 @@ def test_one_warning_per_article_and_script_naming_the_file(tmp_path: Path) -> N
 def test_fontconfig_is_asked_whether_the_machine_has_the_letters() -> None:
     assert system_font_for("abc") is True  # every machine that renders PDFs has a Latin font
     assert system_font_for("\U000f0000") is False  # a private-use plane character: no font
+
+
+def test_fonts_are_read_only_until_every_character_is_found(tmp_path: Path) -> None:
+    style = load_style()
+    everything = bundled_codepoints(style)
+    latin = bundled_codepoints(style, {ord("a"), ord("é")})
+    assert {ord("a"), ord("é")} <= latin < everything  # one font had them: the others were not read
+    hebrew_too = bundled_codepoints(style, {ord("a"), ord("ש"), ord("ع")})
+    assert {ord("a"), ord("ש"), ord("ع")} <= hebrew_too
+    article = Article(title="Haifa", body_html="<p>שביתה and إضراب, then 罢工.</p>", path=tmp_path / "h.md")
+    messages = warn_unbundled_scripts(Edition(title="Ports", articles=(article,)), style)
+    assert [m.split(" (")[0] for m in messages] == [f"{tmp_path / 'h.md'}: no bundled font for Han script"]
+
+
+def test_a_latin_edition_reads_one_font(tmp_path: Path) -> None:
+    from editions import scripts
+
+    article = Article(
+        title="Depot", body_html="<p>Nine days —\n«on strike»\t(2024).</p>", path=tmp_path / "d.md"
+    )
+    scripts._cmap.cache_clear()
+    assert warn_unbundled_scripts(Edition(title="Ports", articles=(article,)), load_style()) == []
+    assert scripts._cmap.cache_info().currsize == 1  # spaces, breaks and punctuation are not looked for

@@ -45,6 +45,15 @@ def default_cache_dir() -> Path:
     return base / "editions"
 
 
+def installation_cache_dir() -> Path:
+    """Where what belongs to the installation rather than to a build is kept (the unpacked language
+    model, compiled templates), like compiled Python files: ``$XDG_CACHE_HOME/editions``, else
+    ``~/.cache/editions``; ``EDITIONS_CACHE_DIR`` (the cache of parts) does not move it."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "editions"
+
+
 def digest(*parts: str | bytes) -> str:
     """A SHA-256 hex digest of ``parts`` (each length-prefixed, so the parts cannot run together)."""
     h = hashlib.sha256()

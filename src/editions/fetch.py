@@ -27,18 +27,19 @@ Proxies (``HTTP_PROXY`` …) are not used: the address checks need the real peer
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
-import socket
-import ssl
 import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from .errors import EditionsError
 from .version import __version__
+
+if TYPE_CHECKING:  # loaded by the first fetch (most commands never fetch: ``is_url`` is all they use)
+    import http.client
 
 USER_AGENT = f"editions/{__version__} (article importer; Python)"
 DEFAULT_TIMEOUT = 30.0
@@ -184,6 +185,8 @@ def _checked_url(candidate: str, original: str, *, redirect: bool = False) -> st
 
 def _resolve(host: str, port: int, original: str) -> list[str]:
     """The IP addresses of ``host`` (an IP literal resolves to itself)."""
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -204,32 +207,30 @@ def _reason(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc) or type(exc).__name__
 
 
-class _PinnedHTTP(http.client.HTTPConnection):
-    """An HTTP connection to an address checked beforehand (the Host header still names the host)."""
+def _connection(scheme: str, host: str, port: int, address: str, timeout: float) -> Any:
+    """An HTTP(S) connection to ``address``, checked beforehand: the Host header still names the
+    host, and for HTTPS the certificate is verified for the host (an ``http.client`` connection)."""
+    import http.client
+    import socket
+    import ssl
 
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
+    class PinnedHTTP(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.sock = socket.create_connection((address, self.port), self.timeout)
 
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+    class PinnedHTTPS(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            sock = socket.create_connection((address, self.port), self.timeout)
+            try:
+                self.sock = context.wrap_socket(sock, server_hostname=self.host)
+            except BaseException:
+                sock.close()
+                raise
 
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    """An HTTPS connection to an address checked beforehand, verifying the certificate for the host."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
-        self._ssl_context = context
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        try:
-            self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
-        except BaseException:
-            sock.close()
-            raise
+    if scheme != "https":
+        return PinnedHTTP(host, port, timeout=timeout)
+    context = ssl.create_default_context()
+    return PinnedHTTPS(host, port, timeout=timeout, context=context)
 
 
 def _request(
@@ -242,6 +243,10 @@ def _request(
     user_agent: str,
 ) -> tuple[int, str, dict[str, str], bytes]:
     """One GET; returns the status, reason, lower-cased headers and body (empty for redirects)."""
+    import http.client
+    import socket
+    import ssl
+
     split = urlsplit(url)
     host = split.hostname or ""
     port = split.port or (443 if split.scheme == "https" else 80)
@@ -253,12 +258,7 @@ def _request(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        if split.scheme == "https":
-            conn: http.client.HTTPConnection = _PinnedHTTPS(
-                host, port, address, remaining, ssl.create_default_context()
-            )
-        else:
-            conn = _PinnedHTTP(host, port, address, remaining)
+        conn: http.client.HTTPConnection = _connection(split.scheme, host, port, address, remaining)
         try:
             try:
                 conn.connect()

@@ -15,8 +15,10 @@ The markup contract styles and tools rely on is documented in the README ("Marku
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.sandbox
 import lxml.etree
 import lxml.html
@@ -32,6 +35,7 @@ from markupsafe import Markup
 
 from . import i18n
 from .attribution import check_attribution
+from .cache import installation_cache_dir
 from .errors import EditionsError
 from .inputs import check_edition_outputs
 from .model import Article, Edition
@@ -253,16 +257,51 @@ def url_breaks(context: jinja2.runtime.Context, value: Any) -> Markup:
     return wbr.join(parts)
 
 
+#: The options of the templates' environment; compiled templates are kept per set of options.
+_OPTIONS: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+_AUTOESCAPED = ("html", "xhtml", "xml")
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by an earlier run, kept in the installation's cache folder (see
+    :func:`editions.cache.installation_cache_dir`), as Python keeps compiled modules: Jinja reuses
+    one only when the template's source is the same (it checks a hash of it), so the output is the
+    same as with a fresh compile. A file that cannot be read or written is skipped (the template is
+    compiled again)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # damaged (pickle and marshal raise many kinds): compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The cache of compiled templates for this version of Jinja and of editions, these options and
+    the filters and tests ``env`` has (the code Jinja generates depends on them), or ``None`` when
+    its folder cannot be made (then every run compiles)."""
+    names = (sorted(env.filters), sorted(env.tests), type(env).__name__)
+    key = repr((jinja2.__version__, __version__, sorted(_OPTIONS.items()), _AUTOESCAPED, names)).encode()
+    folder = installation_cache_dir() / "templates" / hashlib.sha256(key).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    return _CompiledTemplates(str(folder))
+
+
 @functools.cache
 def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     # Sandboxed: a style (or an edition's templates/ folder) may come with an edition from anyone.
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(list(loader_key)),
-        autoescape=jinja2.select_autoescape(("html", "xhtml", "xml"), default_for_string=True),
+        autoescape=jinja2.select_autoescape(_AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **_OPTIONS,
     )
     env.filters["date"] = lambda value, lang: i18n.format_date(value, lang)
     env.filters["names"] = lambda value, lang: i18n.join_names(value, lang)
@@ -277,6 +316,7 @@ def _environment(loader_key: tuple[str, ...]) -> jinja2.Environment:
     )
     env.globals["name_separator"] = i18n.name_separator
     env.globals["comma"] = i18n.comma
+    env.bytecode_cache = _compiled_templates(env)
     return env
 
 

@@ -54,8 +54,10 @@ impose in well under a second. The document information dictionary and XMP metad
 bookmarks and other interactive features of the reading PDF are left out (this is for print).
 
 This module holds the layouts (which page goes in which cell of which sheet side) and the run of
-an imposition; :mod:`editions.imposepdf` draws the sheet sides with pypdf (pages as Form XObjects,
-marks, the slug), :mod:`editions.imposenote` names the paper and writes the printing note.
+an imposition; :mod:`editions.imposesheet` holds the sheets as numbers (cells, places, sizes),
+:mod:`editions.imposepdf` draws the sheet sides with pypdf (pages as Form XObjects, marks, the
+slug), :mod:`editions.imposenote` names the paper and writes the printing note. pypdf is loaded by
+the first imposition, so ``import editions`` (and ``make-html``, ``make-epub``) does without it.
 """
 
 from __future__ import annotations
@@ -63,31 +65,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+from typing import TYPE_CHECKING, cast
 
 from .errors import EditionsError
 from .i18n import direction as direction_of
 from .imposenote import describe_sheet, describe_size, printing_note, standard_size
-from .imposepdf import (
-    MAX_BLEED_MM,
-    PT_PER_MM,
-    SLUG_MM,
-    Geometry,
-    Place,
-    Side,
-    add_side,
-    copy_metadata,
-    make_job_name,
-    make_source,
-    mark_font,
-    marks_form,
-    registration_colour,
-)
+from .imposesheet import MAX_BLEED_MM, PT_PER_MM, SLUG_MM, Geometry, Place, Side
 from .inputs import same_file
 from .textio import atomic_path, write_atomic
+
+if TYPE_CHECKING:  # pypdf is loaded by the first imposition, not by ``import editions``
+    from pypdf import PdfReader
 
 __all__ = ["DUPLEX_MODES", "LAYOUTS", "ImposeResult", "impose", "write_note"]
 
@@ -188,6 +176,8 @@ def check_options(layout: str, signature: int | None, duplex: str, creep_mm: flo
 
 
 def _open(path: Path) -> PdfReader:
+    from pypdf import PdfReader
+
     if not path.exists():
         raise EditionsError("no such file", path)
     if path.is_dir():
@@ -223,6 +213,19 @@ def _impose(
     marks: bool,
     job_name: str | None,
 ) -> ImposeResult:
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
+    from .imposepdf import (
+        add_side,
+        copy_metadata,
+        make_job_name,
+        make_source,
+        mark_font,
+        marks_form,
+        registration_colour,
+    )
+
     n = len(reader.pages)
     if layout == "zine" and n > ZINE_PAGES:
         raise EditionsError(
@@ -316,6 +319,8 @@ def _back_pages(reader: PdfReader) -> int:
 
 def _right_to_left(reader: PdfReader) -> bool:
     """Whether the PDF reads right to left: its ``/ViewerPreferences /Direction``, else its ``/Lang``."""
+    from pypdf.generic import DictionaryObject
+
     root = cast(DictionaryObject, reader.trailer["/Root"])
     try:
         preferences = root.get("/ViewerPreferences")

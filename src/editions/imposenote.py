@@ -3,7 +3,7 @@ paper (A4 landscape, letter …) and the few plain lines the person at the print
 
 from __future__ import annotations
 
-from .imposepdf import PT_PER_MM, SLUG_MM
+from .imposesheet import PT_PER_MM, SLUG_MM
 
 _SIZE_SLACK_MM = 2.0  # a sheet up to this much larger than the pages still counts as that paper size
 

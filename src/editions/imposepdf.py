@@ -21,13 +21,11 @@ from pypdf.generic import (
     StreamObject,
 )
 
-PT_PER_MM = 72 / 25.4
-SLUG_MM = 15.0
-"""Margin added around the trimmed sheet on every side when marks are on."""
+from .imposesheet import PT_PER_MM, Geometry, Side
+
 MARK_OFFSET_MM = 3.0
 """Gap between the trim line and the start of a mark (at least the bleed)."""
 MARK_LENGTH_MM = 5.0
-MAX_BLEED_MM = 5.0
 MARK_LINE_WIDTH = 0.3
 MARK_FONT_SIZE = 7.0
 
@@ -44,26 +42,6 @@ class Source:
     height: float
     to_display: Matrix  # the page's user space onto (0, 0)–(width, height), /Rotate applied
     bleed: float  # bleed available on every side (the smallest side), in points
-
-
-@dataclass(frozen=True)
-class Place:
-    """One page (or a blank) in one cell of a sheet side."""
-
-    page: int | None  # index of the reading page; None for a blank
-    col: int
-    row: int
-    upside_down: bool = False
-    shift: float = 0.0  # horizontal shift of the content in points (creep), positive to the right
-
-
-@dataclass(frozen=True)
-class Side:
-    places: tuple[Place, ...]
-    sheet: int  # 1-based
-    face: str  # "front", "back" or "" for one-sided layouts
-    turned: bool = False  # drawn upside down (backs for long-edge duplex)
-    signature: int = 0  # 1-based when the booklet has several signatures
 
 
 def _rect(box: object) -> Rect:
@@ -182,18 +160,6 @@ def registration_colour() -> ArrayObject:
         }
     )
     return ArrayObject([NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"), tint])
-
-
-@dataclass(frozen=True)
-class Geometry:
-    sheet_w: float
-    sheet_h: float
-    origin: tuple[float, float]  # lower-left corner of the trimmed content on the sheet
-    cell_w: float
-    cell_h: float
-    cols: int
-    rows: int
-    bleed: float
 
 
 def _num(value: float) -> str:

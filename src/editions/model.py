@@ -189,14 +189,12 @@ class Edition:
         """The articles' calls to action ("Join our Telegram channel"), each once, in order of
         appearance: what a colophon may print. An article's other promos (counters, buttons,
         appeals and prompts copied with the page) stay with the article, for review."""
+        lines = [line for article in self.articles for line in article.promos]
+        if not lines:  # most editions: no need to load the plain-text reader's rules
+            return ()
         from .readers.text.furniture import is_promo
 
-        seen: dict[str, None] = {}
-        for article in self.articles:
-            for line in article.promos:
-                if is_promo(line):
-                    seen.setdefault(line, None)
-        return tuple(seen)
+        return tuple(dict.fromkeys(line for line in lines if is_promo(line)))
 
     @property
     def authors(self) -> tuple[str, ...]:

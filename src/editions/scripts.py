@@ -68,19 +68,27 @@ def _cmap(path: Path, mtime: float) -> frozenset[int]:
 
     try:
         with TTFont(str(path), lazy=True) as font:
+            # Only the characters are wanted, not the glyphs' names: placeholder names spare reading
+            # them (the 'post' table), which took most of the time; the characters are the same.
+            font.setGlyphOrder([])
             return frozenset(font.getBestCmap() or ())
     except Exception:  # a file fontTools cannot read sets nothing
         return frozenset()
 
 
-def bundled_codepoints(style: Style) -> frozenset[int]:
-    """Every character some font file in the ``fonts/`` folders of the style chain has."""
+def bundled_codepoints(style: Style, needed: Iterable[int] | None = None) -> frozenset[int]:
+    """Every character some font file in the ``fonts/`` folders of the style chain has; with
+    ``needed``, the font files are read only until every one of those characters is found (the
+    others may then be missing from the answer)."""
+    wanted = None if needed is None else set(needed)
     covered: set[int] = set()
     for folder in style.folders:
         fonts = folder / "fonts"
         if not fonts.is_dir():
             continue
         for path in sorted(fonts.iterdir()):
+            if wanted is not None and wanted <= covered:
+                return frozenset(covered)
             if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
                 covered |= _cmap(path.resolve(), path.stat().st_mtime)
     return frozenset(covered)
@@ -141,12 +149,8 @@ def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
     machine has them either. The edition's own fields (title, subtitle …) are checked as one more
     source.
     """
-    covered = bundled_codepoints(style)
-    if not covered:  # a style without bundled fonts uses the system's for everything: nothing to say
-        return []
-    messages = []
-    sources: list[tuple[str, Iterable[str]]] = [
-        (str(a.path) if a.path else a.title, _texts(a)) for a in edition.articles
+    sources: list[tuple[str, list[str]]] = [
+        (str(a.path) if a.path else a.title, list(_texts(a))) for a in edition.articles
     ]
     own = (
         edition.title,
@@ -157,6 +161,13 @@ def warn_unbundled_scripts(edition: Edition, style: Style) -> list[str]:
         edition.colophon,
     )
     sources.append(("edition", [t or "" for t in own]))
+    # The fonts are read until they have every letter, mark, digit and symbol of the edition (the
+    # only characters warned about): one font, for most editions.
+    chars = set("".join(text for _, texts in sources for text in texts))
+    covered = bundled_codepoints(style, {ord(ch) for ch in chars if script_of(ch) is not None})
+    if not covered:  # a style without bundled fonts uses the system's for everything: nothing to say
+        return []
+    messages = []
     for where, texts in sources:
         for script, sample in sorted(uncovered_scripts(texts, covered).items()):
             what = "symbols" if script == "symbols" else f"{script} script"
