@@ -21,6 +21,7 @@ TEXTS = [
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("EDITIONS_CACHE_DIR", str(tmp_path / "editions"))
     lang._identifier.cache_clear()
     yield tmp_path
     lang._identifier.cache_clear()
@@ -59,7 +60,7 @@ def test_damaged_or_unwritable_copy_falls_back(cache_home: Path) -> None:
 def test_answers_are_kept_and_read_back_without_the_model(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A text classified once is answered from the installation's cache next time (the model is not
+    """A text classified once is answered from the build cache next time (the model is not
     loaded); a damaged answer is classified again."""
     assert [lang.detect_language(t) for t in TEXTS] == ["en", "fr", "de", "ru"]
     answers = sorted((cache_home / "editions" / "languages").glob("*/*/*"))

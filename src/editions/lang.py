@@ -9,7 +9,7 @@ the user's cache (:func:`model_cache_dir`; one folder per py3langid model, about
 processes map into memory in a few hundredths of a second (nothing is copied: the automaton's
 tables are read from the mapped files as they are walked). The copy holds the very same arrays, so the
 languages detected are the same either way; a copy that cannot be written or read is skipped.
-Its answers are kept there too (:func:`_classify`): a text read again (every rebuild of an
+Its answers are kept in the build cache (:func:`_classify`): a text read again (every rebuild of an
 edition) is not classified again, and needs neither the model nor NumPy.
 """
 
@@ -142,14 +142,18 @@ def _model_key() -> str | None:
 
 
 def _answers_folder() -> Path | None:
-    """Where the identifier's answers are kept: one folder per model (see :func:`_model_key`)."""
+    """Where the identifier's answers are kept: in the build cache (``languages/``, beside the parts,
+    so ``EDITIONS_CACHE_DIR`` moves it: they come from the articles, not the installation), one folder
+    per model (see :func:`_model_key`)."""
+    from .cache import default_cache_dir
+
     key = _model_key()
-    return None if key is None else model_cache_dir().parent / "languages" / key
+    return None if key is None else default_cache_dir() / "languages" / key
 
 
 def _classify(sample: str) -> tuple[str, float]:
     """The identifier's answer for ``sample`` (its language and probability), kept in the
-    installation's cache folder so that a text read again (a rebuild, another output of the same
+    build cache so that a text read again (a rebuild, another output of the same
     edition) is not classified again: the answer is the one the model gave, so the same, and the
     model (and NumPy) need not even be loaded. An answer that cannot be read or kept is ignored."""
     folder = _answers_folder()
