@@ -4,7 +4,10 @@ In: the complete print HTML of an edition. Out: a :class:`Book` (front matter, a
 matter, and the HTML around them), or why it cannot be cut (:func:`split_book`); the articles
 grouped into batches (:func:`plan_batches`); the HTML of a body part (:func:`body_html`, its page
 furniture switched off), of a skeleton (:func:`skeleton_html`: hidden sections padded to the parts'
-page counts, for the running heads and folios) and of the front matter (:func:`front_html`, its
+page counts, for the running heads and folios; the style without the rules none of its elements may
+match, :func:`pruned_css`, and each header without its children after the last that may set what
+the furniture shows, :func:`furniture_selectors`: a skeleton takes less than half the time, and
+WeasyPrint lays out and draws the same) and of the front matter (:func:`front_html`, its
 contents carrying the page numbers measured); where each part lands in the book (:func:`place`) and
 how far its pages move sideways onto the skeleton's (:func:`page_shifts`). Pure functions of HTML
 and measured facts: no rendering, no processes (see :mod:`editions.pdf.parts` for the build).
@@ -655,7 +658,12 @@ def _skeleton_section(
 
 def skeleton_html(book: Book, group: Sequence[Part]) -> str:
     """The furniture of consecutive parts: hidden sections of the right page counts, numbered from
-    the first part's first page (after a leading page, dropped, when that is a left-hand page)."""
+    the first part's first page (after a leading page, dropped, when that is a left-hand page).
+
+    Of the style, the rules that may match its elements (:attr:`Book.skeleton_prefix`); of each
+    section, its first child (the header), without the children after the last that may set what
+    the furniture shows (:func:`furniture_selectors`), then one empty block per further page, each
+    breaking the page (by a class: they share one style)."""
     first_page = group[0].chunk_start
     lead = ""
     counter = first_page
