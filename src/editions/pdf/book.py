@@ -121,7 +121,7 @@ class Book:
 
     def document(self, body: str, extra_css: str = "", *, front: bool = False, skeleton: bool = False) -> str:
         style = f"<style>\n{extra_css}</style>\n" if extra_css else ""
-        prefix = self.front_prefix if front else self.skeleton_prefix if skeleton else self.prefix
+        prefix = self.front_prefix if front else (skeleton and self.skeleton_prefix) or self.prefix
         return f"{prefix}{style}{self.body_open}{body}{self.suffix}"
 
 
