@@ -82,6 +82,7 @@ def test_the_rules_that_may_set_the_furniture() -> None:
         "@media print { h1 { string-set: t content(); } }",
         "@import url(more.css);",
         "h1 { string-set: t content(); ",
+        "header > p:last-child { string-set: t content(); }",
     ):
         assert furniture_selectors(css) is None, css
 

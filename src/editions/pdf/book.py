@@ -388,6 +388,8 @@ _NOT_ELEMENT_RULES = {
     "keyframes",
     "color-profile",
 }
+#: Pseudo-classes that look at the siblings after an element, or at its children.
+_FROM_THE_END = re.compile(r":(?:nth-)?last-|:only-|:empty|:has\(", re.IGNORECASE)
 _INLINE_FURNITURE = re.compile(r"string-set|counter-|page|break-|float|visibility|position|content", re.I)
 
 
@@ -431,6 +433,8 @@ def furniture_selectors(css: str) -> list[tuple[Requirement, bool]] | None:
             whole = whole or name in ("string-set", "position")
         if not relevant:
             continue
+        if _FROM_THE_END.search(prelude):  # may match once the children after it are left out
+            return None
         for selector in _selectors(prelude):
             compounds = _compounds(selector.strip())
             if compounds is None:
@@ -482,6 +486,8 @@ def _skeleton_elements(
     found = {_signature(e) for e in root.find("head").iter() if isinstance(e.tag, str)}
     found |= {_signature(root), _signature(body), _signature(main)}
     found |= {("div", frozenset({name}), "") for name in (_FILLER, _CARRIERS, _LEAD)}
+    # What WeasyPrint's HTML parser may add around a table's rows and columns.
+    found |= {(tag, frozenset(), "") for tag in ("tbody", "tr", "colgroup")}
     for section in sections:
         found.add(_signature(section.element))
         first = next((child for child in section.element if isinstance(child.tag, str)), None)
