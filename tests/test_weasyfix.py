@@ -481,3 +481,51 @@ def test_a_tagged_book_opens_without_parsing_its_structure_tree(tmp_path: Path) 
         reader.pages[0].get_contents()
         total = int(reader.trailer["/Size"])
         assert len(reader.resolved_objects) < total / 3  # one stream: nearly all of them
+
+
+PAGED_HTML = (
+    """<html><head><style>
+@page { size: 120mm 160mm; margin: 20mm; @top-right { content: "Book"; font-size: 3vw; } }
+@page :first { counter-reset: page 6; @top-right { content: none; } }
+@page :left { @top-center { content: string(title); } @bottom-left { content: counter(page); } }
+@page :right { @top-center { content: string(chapter); } @bottom-right { content: counter(page); } }
+@page :nth(4) { @bottom-center { content: "four"; } }
+@page :blank { @top-center { content: none; } }
+@page :nth(1 of chapter) { @top-center { content: none; } @top-left-corner { content: "*"; } }
+h1 { string-set: chapter content(text); }
+p.title { string-set: title content(text); }
+section { page: chapter; break-before: right; }
+div { break-before: page; }
+</style></head><body><p class="title">The Title</p>
+"""
+    + "".join(
+        f"<section><h1>Chapter {n}</h1>" + "<div>text</div>" * (n % 3 + 1) + "</section>" for n in range(1, 7)
+    )
+    + "</body></html>"
+)
+
+
+def test_pages_of_the_same_page_rules_share_their_styles_and_look_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Assumption 11: a page that matches the @page selectors of an earlier page gets its styles;
+    the document is the same, byte for byte, as with a style computed for every page."""
+    import weasyprint
+    from weasyprint.layout import page as page_layout
+
+    from editions.pdf import weasyfix
+
+    weasyfix.install()
+    shared = page_layout.set_page_type_computed_styles
+    assert getattr(shared, "_editions_fix", False)
+    styles: list[int] = []
+    with weasyfix.listening(lambda number, page: styles.append(id(page.style))):
+        ours = weasyprint.HTML(string=PAGED_HTML).write_pdf()
+    monkeypatch.setattr(page_layout, "set_page_type_computed_styles", shared.__wrapped__)
+    theirs = weasyprint.HTML(string=PAGED_HTML).write_pdf()
+    assert ours == theirs
+    # 22 pages (blank ones among them) of at most 8 kinds: the first, left and right, blank, the
+    # 4th, and the chapters' first pages on each side.
+    assert len(styles) == 22 and len(set(styles)) <= 8
+    text = subprocess.run(["pdftotext", "-", "-"], input=ours, capture_output=True, check=True).stdout
+    assert text.count(b"*") == 6 and text.count(b"four") == 1 and b"\n6\n" in text

@@ -39,7 +39,15 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
    whose ``compressible`` is true in one object stream and the others with their ``offset``, then a
    cross-reference stream (``write_line``, ``current_position``, ``objects``, ``catalog``,
    ``info``): :func:`write_in_streams` writes the same with streams of at most
-   :data:`OBJECTS_PER_STREAM` objects (the same bytes as pydyf's for a smaller file, tested).
+   :data:`OBJECTS_PER_STREAM` objects (the same bytes as pydyf's for a smaller file, tested);
+11. ``weasyprint.layout.page.remake_page`` gives each page's styles by calling the module's
+   ``set_page_type_computed_styles(page_type, html, style_for)``, which cascades the ``@page``
+   rules whose selectors match (``style_for._sheets``, each sheet's ``page_rules`` of ``(rule,
+   [(specificity, pseudo_type, selector)], declarations)``, ``style_for._page_type_match``) and
+   makes the styles ``style_for(page_type, pseudo_type)`` returns (``set_computed_styles``, into
+   ``get_computed_styles()``), a page's inheriting from the root element's and its margin boxes'
+   from the page's; ``initial_page_sizes["box"]`` is set once the first page is (the shared page
+   styles below).
 
 (About 800 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
 internals is here and nowhere else, so a new WeasyPrint is checked against one module and one test
@@ -75,6 +83,18 @@ furniture. An element with the class ``footnote`` (the notes, wherever they land
 ``/Note`` instead of a ``/Span``. An image with an empty ``alt`` (decoration, such as the cover's
 picture beside the title) is an artifact too, not a ``/Figure`` without alternative text; an SVG
 image's ``aria-label`` (the QR codes') is its alternative text when it has no ``<title>``.
+
+**Pages that match the same ``@page`` rules share their styles.** WeasyPrint 70 gives every page a
+page type of its own (its index is part of it, for ``:nth()``), and so cascades the ``@page`` rules
+and computes the styles of the page and of its 16 margin boxes again for every page, each property
+computed anew the first time a page reads it, and looks for a page type's margin boxes among the
+cascaded styles of every page before it: about 2 ms of a page's 7 ms in a skeleton (see
+:mod:`editions.pdf.parts`), more the longer the document. The styles depend only on which selectors
+match (and on the root element's style, the same for every page), so a page whose selectors are
+those of an earlier page gets the earlier page's style objects; WeasyPrint's layout copies a style
+before it changes one (its only changes of page styles, the page counter's, give the same on a
+second call). The pages of the first page's type (laid out before the viewport's size is known,
+which ``vw`` units read) are not shared. The same pages, the same bytes (tested), in every render.
 
 **Footnotes pushed off their page by a rounding error.** WeasyPrint decides whether the footnote
 area overflows by comparing the bottom of its last note with the bottom of the area, both sums of
@@ -145,6 +165,7 @@ def install() -> None:
     _install_page_hook()
     _install_tagging_fixes()
     _install_object_streams()
+    _install_shared_page_styles()
 
 
 @contextlib.contextmanager
@@ -179,6 +200,46 @@ def _install_page_hook() -> None:
 
     setattr(remake_page, _MARK, True)
     page_layout.remake_page = remake_page
+
+
+def _install_shared_page_styles() -> None:
+    from weasyprint.layout import page as page_layout
+
+    original = getattr(page_layout, "set_page_type_computed_styles", None)
+    if original is None or getattr(original, _MARK, False):
+        return
+
+    @functools.wraps(original)
+    def set_page_type_computed_styles(page_type: Any, html: Any, style_for: Any) -> None:
+        known = style_for.__dict__.get("_editions_page_styles")
+        if known is None:
+            selectors = [
+                selector
+                for sheet, _origin, _specificity in style_for._sheets
+                for _rule, selector_list, _declarations in sheet.page_rules
+                for selector in selector_list
+            ]
+            pseudo_types = list(dict.fromkeys(pseudo for _, pseudo, _ in selectors if pseudo))
+            known = style_for._editions_page_styles = ([s[2] for s in selectors], pseudo_types, {})
+        page_selectors, pseudo_types, shared = known
+        match = style_for._page_type_match
+        key = tuple(i for i, selector in enumerate(page_selectors) if match(selector, page_type))
+        computed = style_for.get_computed_styles()
+        styles = shared.get(key)
+        if styles is not None:
+            for pseudo, style in styles:
+                computed[page_type, pseudo] = style
+            return
+        original(page_type, html, style_for)
+        if style_for.initial_page_sizes["box"] is not None:
+            shared[key] = [
+                (pseudo, computed[page_type, pseudo])
+                for pseudo in (None, *pseudo_types)
+                if (page_type, pseudo) in computed
+            ]
+
+    setattr(set_page_type_computed_styles, _MARK, True)
+    page_layout.set_page_type_computed_styles = set_page_type_computed_styles
 
 
 def _install_tagging_fixes() -> None:
