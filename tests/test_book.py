@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from editions.pdf import book as book_module
-from editions.pdf.book import Part, furniture_selectors, pruned_css, skeleton_html, split_book
+from editions.pdf.book import Part, skeleton_html, split_book
+from editions.pdf.stylescan import furniture_selectors, pruned_css
 from test_pdf import EPOCH, write_long_edition
 
 ELEMENTS = {

@@ -12,7 +12,8 @@ the order a build goes through them:
 - :mod:`~editions.pdf.render`: rendering one document with WeasyPrint and the restricted fetcher
   (the whole edition at once, for editions under :data:`PARALLEL_MIN_ARTICLES` articles);
 - for larger ones, :mod:`~editions.pdf.parts`, the build in parts: :mod:`~editions.pdf.book` cuts
-  the HTML into parts and places their pages, :mod:`~editions.pdf.pool` renders them in worker
+  the HTML into parts and places their pages (:mod:`~editions.pdf.stylescan` reads the style for
+  the skeletons), :mod:`~editions.pdf.pool` renders them in worker
   processes (or takes them from the cache, :mod:`editions.cache`), :mod:`~editions.pdf.merge`
   writes the book with one font program per face (:mod:`~editions.pdf.fontplan`);
 - :mod:`~editions.pdf.weasyfix`: all that editions assumes of WeasyPrint beyond its public API
@@ -20,7 +21,7 @@ the order a build goes through them:
   :mod:`~editions.pdf.objects`: PDF values for pydyf.
 
 Imports go one way, down this list's dependencies: ``__init__`` → ``parts`` → ``merge``
-(→ ``fontplan``), ``pool``, ``book``; ``pool`` → ``render`` → ``weasyfix`` → ``objects``;
+(→ ``fontplan``), ``pool``, ``book`` (→ ``stylescan``); ``pool`` → ``render`` → ``weasyfix`` → ``objects``;
 ``printhtml`` → ``qr`` → ``pool``.
 """
 

@@ -17,9 +17,10 @@ measure is the same on left and right pages). So:
    each rendered as its own document with the style's CSS, the page furniture (running heads,
    folios: every ``@page`` margin box) switched off, starting on a right-hand page.
 2. **Furniture**, once the page counts are known: for each part, a *skeleton* document with the
-   same CSS whose sections keep only their first child (the header that sets the running strings)
-   and are padded with forced page breaks to the measured page counts, hidden, and whose page
-   counter starts at the part's real first page (a leading page, dropped, when that is a left-hand
+   style's CSS (less the rules none of its elements may match) whose sections keep only their
+   header (the first child, which sets the running strings, less what cannot matter), are padded
+   with forced page breaks to the measured page counts, hidden, and whose page counter starts at
+   the part's real first page (a leading page, dropped, when that is a left-hand
    page). WeasyPrint lays out the running heads, folios and blank pages exactly as in the whole
    document. The **front matter** (cover, contents) is rendered in full, its links carrying the
    page numbers of their targets (``data-editions-page``) and the contents' ``target-counter(attr(href
