@@ -106,8 +106,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import copy
 import contextvars
+import copy
 import functools
 import io
 import logging
