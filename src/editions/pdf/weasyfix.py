@@ -113,6 +113,7 @@ import io
 import logging
 import math
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,6 +268,7 @@ KEPT_STYLESHEETS = 8
 
 # (text, base URL, medium, fetcher key) -> (font configuration, sheet, its @page rules); None: off.
 _SHEETS: collections.OrderedDict[tuple[Any, ...], tuple[Any, Any, list[Any]]] | None = None
+_SHEETS_LOCK = threading.Lock()
 _SHEET_ARGUMENTS = frozenset(
     {"string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style"}
     | {"page_rules", "color_profiles", "layers"}
@@ -308,9 +310,11 @@ def _install_stylesheet_cache() -> None:
         if not isinstance(text, str) or font_config is None or not isinstance(page_rules, list):
             return original(*args, **kwargs)
         key = (text, kwargs["base_url"], kwargs["media_type"], fetcher_key)
-        kept = sheets.get(key)
+        with _SHEETS_LOCK:
+            kept = sheets.get(key)
+            if kept is not None:
+                sheets.move_to_end(key)
         if kept is not None and kept[0] is font_config:
-            sheets.move_to_end(key)
             sheet = copy.copy(kept[1])
             page_rules.extend(kept[2])
             sheet.page_rules, sheet.layers = page_rules, layers
@@ -329,10 +333,11 @@ def _install_stylesheet_cache() -> None:
             and _same_items(profiles, before[3])
         )
         if counter.count == 0 and unchanged:
-            sheets[key] = (font_config, sheet, page_rules[before[0] :])
-            sheets.move_to_end(key)
-            while len(sheets) > KEPT_STYLESHEETS:
-                sheets.popitem(last=False)
+            with _SHEETS_LOCK:
+                sheets[key] = (font_config, sheet, page_rules[before[0] :])
+                sheets.move_to_end(key)
+                while len(sheets) > KEPT_STYLESHEETS:
+                    sheets.popitem(last=False)
         return sheet
 
     setattr(kept_css, _MARK, True)
