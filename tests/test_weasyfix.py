@@ -482,6 +482,8 @@ def test_a_tagged_book_opens_without_parsing_its_structure_tree(tmp_path: Path) 
         reader.pages[0].get_contents()
         total = int(reader.trailer["/Size"])
         assert len(reader.resolved_objects) < total / 3  # one stream: nearly all of them
+
+
 KEPT_STYLE = (
     f'<style>@font-face {{ font-family: T; src: url("{FONT.as_uri()}") }}'
     " @page { size: A6; @bottom-center { content: 'Folio ' counter(page) } }"
