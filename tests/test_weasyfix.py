@@ -8,6 +8,7 @@ on A4 on the page of its call (some up to 14 pages later, some not at all).
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -529,3 +530,52 @@ def test_pages_of_the_same_page_rules_share_their_styles_and_look_the_same(
     assert len(styles) == 22 and len(set(styles)) <= 8
     text = subprocess.run(["pdftotext", "-", "-"], input=ours, capture_output=True, check=True).stdout
     assert text.count(b"*") == 6 and text.count(b"four") == 1 and b"\n6\n" in text
+
+
+KEPT_STYLE = (
+    f'<style>@font-face {{ font-family: T; src: url("{FONT.as_uri()}") }}'
+    " @page { size: A6; @bottom-center { content: 'Folio ' counter(page) } }"
+    " @page :left { @top-left { content: 'Left' } } body { font-family: T }"
+    " h1 { break-before: page }</style>"
+)
+
+
+def _kept_task(extra: str, text: str) -> dict[str, Any]:
+    body = "".join(f"<h1>{text} {n}</h1><p>{SENTENCES[n % len(SENTENCES)]}</p>" for n in range(3))
+    return {
+        "html": f"<html><head>{KEPT_STYLE}<style>{extra}</style></head><body>{body}</body></html>",
+        "base_url": FONT.parent.as_uri() + "/",
+        "roots": [str(FONT.parent)],
+        "files": [],
+    }
+
+
+def test_stylesheets_kept_between_renders_give_the_bytes_of_a_fresh_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Assumption 10: a worker that keeps the style's parsed sheet between renders writes the same
+    PDF (its @page rules, margin boxes and @font-face fonts) as a process rendering it first."""
+    import pickle
+    import sys
+
+    from editions.pdf import weasyfix
+    from editions.pdf.render import render_part
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    first, second = _kept_task("p { color: #333 }", "First"), _kept_task("p { color: #444 }", "Second")
+    render_part(first)
+    sheets = weasyfix._SHEETS
+    assert sheets is not None and any(key[0] in KEPT_STYLE for key in sheets)
+    kept, facts = render_part(second)
+    again, _ = render_part(second)
+    code = (
+        "import pickle, sys\nfrom editions.pdf.render import render_part\n"
+        "sys.stdout.buffer.write(render_part(pickle.loads(sys.stdin.buffer.read()))[0])"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps(second), capture_output=True, check=True
+    ).stdout
+    assert kept == again == fresh
+    assert len(facts["pages"]) == 3
+    text = PdfReader(io.BytesIO(kept)).pages[1].extract_text()
+    assert "Folio 2" in text and "Left" in text and "Second 1" in text

@@ -36,7 +36,7 @@ from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
 from .objects import read_pdf
 from .structure import add_id_tree
-from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
+from .weasyfix import REPAGINATION, element_ids, install, keep_stylesheets, listening, page_facts
 
 log = logging.getLogger("editions")
 
@@ -66,6 +66,11 @@ class RestrictedFetcher(URLFetcher):
         self.roots: tuple[Path, ...] = tuple(dict.fromkeys(Path(r).resolve() for r in roots))
         self.files: frozenset[Path] = frozenset(Path(f).resolve() for f in files)
         self.refused: list[str] = []
+
+    @property
+    def cache_key(self) -> tuple[tuple[Path, ...], frozenset[Path]]:
+        """What this fetcher may serve: fetchers with equal keys serve the same files."""
+        return self.roots, self.files
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -330,6 +335,7 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
                     used.add(str(path))
             return response
 
+    keep_stylesheets()
     used: set[str] = set()
     fetcher = Recording([Path(r) for r in task["roots"]], [Path(f) for f in task["files"]])
     document, problems = render_document(

@@ -47,9 +47,15 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
    makes the styles ``style_for(page_type, pseudo_type)`` returns (``set_computed_styles``, into
    ``get_computed_styles()``), a page's inheriting from the root element's and its margin boxes'
    from the page's; ``initial_page_sizes["box"]`` is set once the first page is (the shared page
-   styles below).
+   styles below);
+12. ``weasyprint.css.find_stylesheets`` makes the sheet of each ``<style>`` element by calling the
+    module's ``CSS(string=…, base_url=…, url_fetcher=…, media_type=…, font_config=…,
+    counter_style=…, page_rules=…, color_profiles=…, layers=…)``, which adds its ``@page`` rules
+    to ``page_rules`` and its ``@font-face`` rules to ``font_config`` (once per configuration), and
+    keeps its selectors in ``matcher`` and the document's lists as ``page_rules`` and ``layers``
+    (the stylesheets kept below).
 
-(About 800 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
+(About 950 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
 internals is here and nowhere else, so a new WeasyPrint is checked against one module and one test
 file.)
 
@@ -104,17 +110,30 @@ page, and with it every later note on the page: on A4 no note was printed on the
 some up to 14 pages later, and some not at all. An area of ``height: auto`` without a
 ``max-height`` cannot overflow, so for such an area the answer is no. (An area a style limits with
 ``max-height`` keeps WeasyPrint's own test.)
+
+**Stylesheets kept in a worker.** Each part of a build repeats the style's CSS (25 KB) in a
+``<style>`` element, which WeasyPrint parses again for every render. With
+:func:`keep_stylesheets` on (in the worker processes, :func:`editions.pdf.render.render_part`),
+the sheet parsed for a ``<style>`` is kept, keyed by its text, base URL, medium, font
+configuration and the fetcher's :attr:`cache_key` (what it may read), and given to the next
+document with the same key: its ``@page`` rules are added to that document's list again and it
+points at that document's lists. Only sheets that logged nothing and added no counter style,
+colour profile or cascade layer are kept (those depend on, or change, the document's other
+state); at most :data:`KEPT_STYLESHEETS` of them.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
+import copy
 import functools
 import io
 import logging
 import math
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +178,7 @@ SPACED_SCRIPTS = re.compile(r"[\u0000-\u052f\u1d00-\u1dbf\u1e00-\u20cf\u2100-\u2
 
 def install() -> None:
     """Install the fix, the hyphenation limit and the hook in this process (idempotent)."""
+    _install_stylesheet_cache()
     _install_footnote_fix()
     _install_hyphenation_limit()
     _install_letter_spacing()
@@ -302,6 +322,91 @@ def _install_tagging_fixes() -> None:
     Stream.marked = marked_content
     draw.draw_stacking_context = draw_stacking_context
     tags._build_box_tree = build_box_tree
+
+
+#: How many parsed stylesheets a process keeps with :func:`keep_stylesheets` on.
+KEPT_STYLESHEETS = 8
+
+# (text, base URL, medium, fetcher key) -> (font configuration, sheet, its @page rules); None: off.
+_SHEETS: collections.OrderedDict[tuple[Any, ...], tuple[Any, Any, list[Any]]] | None = None
+_SHEETS_LOCK = threading.Lock()
+_SHEET_ARGUMENTS = frozenset(
+    {"string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style"}
+    | {"page_rules", "color_profiles", "layers"}
+)
+
+
+def keep_stylesheets() -> None:
+    """Keep the stylesheets of ``<style>`` elements parsed in this process for the next renders."""
+    global _SHEETS
+    install()
+    if _SHEETS is None:
+        _SHEETS = collections.OrderedDict()
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _install_stylesheet_cache() -> None:
+    from weasyprint import css as css_module
+
+    original = getattr(css_module, "CSS", None)
+    if original is None or getattr(original, _MARK, False):
+        return
+
+    def kept_css(*args: Any, **kwargs: Any) -> Any:
+        sheets = _SHEETS
+        fetcher_key = getattr(kwargs.get("url_fetcher"), "cache_key", None)
+        if sheets is None or args or set(kwargs) != _SHEET_ARGUMENTS or fetcher_key is None:
+            return original(*args, **kwargs)
+        text, font_config = kwargs["string"], kwargs["font_config"]
+        page_rules, layers = kwargs["page_rules"], kwargs["layers"]
+        counter_style, profiles = kwargs["counter_style"], kwargs["color_profiles"]
+        if not isinstance(text, str) or font_config is None or not isinstance(page_rules, list):
+            return original(*args, **kwargs)
+        key = (text, kwargs["base_url"], kwargs["media_type"], fetcher_key)
+        with _SHEETS_LOCK:
+            kept = sheets.get(key)
+            if kept is not None:
+                sheets.move_to_end(key)
+        if kept is not None and kept[0] is font_config:
+            sheet = copy.copy(kept[1])
+            page_rules.extend(kept[2])
+            sheet.page_rules, sheet.layers = page_rules, layers
+            return sheet
+        before = (len(page_rules), len(layers), dict(counter_style), dict(profiles))
+        counter = _Count()
+        weasy_log = logging.getLogger("weasyprint")
+        weasy_log.addHandler(counter)
+        try:
+            sheet = original(*args, **kwargs)
+        finally:
+            weasy_log.removeHandler(counter)
+        unchanged = (
+            len(layers) == before[1]
+            and _same_items(counter_style, before[2])
+            and _same_items(profiles, before[3])
+        )
+        if counter.count == 0 and unchanged:
+            with _SHEETS_LOCK:
+                sheets[key] = (font_config, sheet, page_rules[before[0] :])
+                sheets.move_to_end(key)
+                while len(sheets) > KEPT_STYLESHEETS:
+                    sheets.popitem(last=False)
+        return sheet
+
+    setattr(kept_css, _MARK, True)
+    css_module.CSS = kept_css
+
+
+def _same_items(now: dict[Any, Any], before: dict[Any, Any]) -> bool:
+    return now.keys() == before.keys() and all(now[k] is before[k] for k in before)
 
 
 def _install_footnote_fix() -> None:
