@@ -26,7 +26,7 @@ from typing import Any
 
 from ..cache import PartCache, digest
 from .render import render_part, valid_part
-from .weasyfix import subset_font, valid_font
+from .weasyfix import keep_stylesheets, subset_font, valid_font
 
 Progress = Callable[[str], None]
 
@@ -61,6 +61,7 @@ def _worker_init(owner: int) -> None:
     the build, which stops its workers itself (a Ctrl-C reaches the whole process group).
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    keep_stylesheets()  # the parts of one build share their style (weasyfix, assumption 12)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):

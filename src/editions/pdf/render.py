@@ -36,7 +36,7 @@ from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
 from .objects import read_pdf
 from .structure import add_id_tree
-from .weasyfix import REPAGINATION, element_ids, install, keep_stylesheets, listening, page_facts
+from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
 log = logging.getLogger("editions")
 
@@ -335,7 +335,6 @@ def render_part(task: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
                     used.add(str(path))
             return response
 
-    keep_stylesheets()
     used: set[str] = set()
     fetcher = Recording([Path(r) for r in task["roots"]], [Path(f) for f in task["files"]])
     document, problems = render_document(

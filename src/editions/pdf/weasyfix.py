@@ -113,7 +113,7 @@ some up to 14 pages later, and some not at all. An area of ``height: auto`` with
 
 **Stylesheets kept in a worker.** Each part of a build repeats the style's CSS (25 KB) in a
 ``<style>`` element, which WeasyPrint parses again for every render. With
-:func:`keep_stylesheets` on (in the worker processes, :func:`editions.pdf.render.render_part`),
+:func:`keep_stylesheets` on (in the worker processes only: :func:`editions.pdf.pool.worker_pool`),
 the sheet parsed for a ``<style>`` is kept, keyed by its text, base URL, medium, font
 configuration and the fetcher's :attr:`cache_key` (what it may read), and given to the next
 document with the same key: its ``@page`` rules are added to that document's list again and it
@@ -132,6 +132,7 @@ import functools
 import io
 import logging
 import math
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -329,6 +330,7 @@ KEPT_STYLESHEETS = 8
 
 # (text, base URL, medium, fetcher key) -> (font configuration, sheet, its @page rules); None: off.
 _SHEETS: collections.OrderedDict[tuple[Any, ...], tuple[Any, Any, list[Any]]] | None = None
+_SHEETS_PID = 0
 _SHEETS_LOCK = threading.Lock()
 _SHEET_ARGUMENTS = frozenset(
     {"string", "base_url", "url_fetcher", "media_type", "font_config", "counter_style"}
@@ -337,11 +339,12 @@ _SHEET_ARGUMENTS = frozenset(
 
 
 def keep_stylesheets() -> None:
-    """Keep the stylesheets of ``<style>`` elements parsed in this process for the next renders."""
-    global _SHEETS
-    install()
-    if _SHEETS is None:
-        _SHEETS = collections.OrderedDict()
+    """Keep the stylesheets of ``<style>`` elements parsed in this process for the next renders
+    (once :func:`install` is, as every render does). Turned on in the build's worker processes,
+    which render parts of one edition; not in a process that renders whole documents."""
+    global _SHEETS, _SHEETS_PID
+    if _SHEETS is None or os.getpid() != _SHEETS_PID:  # not those of the process this one forked from
+        _SHEETS, _SHEETS_PID = collections.OrderedDict(), os.getpid()
 
 
 class _Count(logging.Handler):
@@ -361,7 +364,7 @@ def _install_stylesheet_cache() -> None:
         return
 
     def kept_css(*args: Any, **kwargs: Any) -> Any:
-        sheets = _SHEETS
+        sheets = _SHEETS if os.getpid() == _SHEETS_PID else None
         fetcher_key = getattr(kwargs.get("url_fetcher"), "cache_key", None)
         if sheets is None or args or set(kwargs) != _SHEET_ARGUMENTS or fetcher_key is None:
             return original(*args, **kwargs)
