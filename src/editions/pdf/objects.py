@@ -4,6 +4,7 @@ PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`)
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import io
 import threading
@@ -17,8 +18,10 @@ def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+@functools.lru_cache(maxsize=4096)
 def name(value: str) -> str:
-    """A PDF name (``/Name``, escaped as pydyf does) from a name with or without its slash."""
+    """A PDF name (``/Name``, escaped as pydyf does) from a name with or without its slash (the
+    same few names come back thousands of times in a merge: remembered)."""
     return pydyf.name(value[1:] if value.startswith("/") else value).decode("ascii")
 
 

@@ -225,6 +225,25 @@ def skeleton_size(estimated_pages: int) -> int:
     return min(SKELETON_PAGES, max(SKELETON_MIN_PAGES, estimated_pages // SKELETON_SHARES))
 
 
+def balanced_groups(sizes: Sequence[int]) -> list[list[int]]:
+    """The skeletons of a small book, all of whose parts are rendered: the parts (their pages in the
+    skeleton, ``sizes``) cut into :data:`SKELETON_SHARES` runs of about equal pages (each cut at the
+    boundary between parts nearest its share of the pages, the first on a tie), fewer when a run
+    would hold under :data:`SKELETON_MIN_PAGES`; the indexes of the parts of each run. Skeletons
+    laid out side by side take as long as the longest: equal ones finish together. (From the page
+    counts only: the same groups whatever the number of processes.)"""
+    total = sum(sizes)
+    shares = max(1, min(SKELETON_SHARES, total // SKELETON_MIN_PAGES, len(sizes)))
+    before = [sum(sizes[:i]) for i in range(len(sizes) + 1)]  # pages before part i
+    cuts = [0]
+    for share in range(1, shares):
+        wanted = total * share / shares
+        candidates = range(cuts[-1] + 1, len(sizes) - (shares - share) + 1)
+        cuts.append(min(candidates, key=lambda i: (abs(before[i] - wanted), i)))
+    cuts.append(len(sizes))
+    return [list(range(a, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
 def _build(
     book: Book,
     target: Path,
@@ -336,6 +355,19 @@ def _build(
         ready = prefix()
         covered = sum(len(g) for g in groups)
         place(parts[:ready], front_pages, open_right=open_right)
+        if small and not small_parts:  # laid out side by side once every part is: equal halves
+            if ready < len(parts) or groups:
+                return
+            sizes = [part.pages + part.blank_before for part in parts]
+            groups.extend([parts[i] for i in run] for run in balanced_groups(sizes))
+            for number, group in enumerate(groups):
+                runner.add(
+                    ("skeleton", number),
+                    "part",
+                    dict(common, html=skeleton_html(book, group), tags=False),
+                    urgent=True,
+                )
+            return
         while covered < ready:
             group: list[Part] = []
             pages = 0
