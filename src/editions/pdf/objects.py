@@ -1,5 +1,6 @@
 """PDF values for pydyf: Python numbers, names and bytes in, objects pydyf writes as PDF out; and
-PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`)."""
+PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`, all its objects
+parsed ahead of need by :func:`read_objects`)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,22 @@ def read_pdf(data: bytes) -> Any:
             _, (size, _) = _READ.popitem(last=False)
             total -= size
     return reader
+
+
+def read_objects(reader: Any) -> None:
+    """Parse every object of a pypdf reader now (pypdf keeps them), and decode its pages' content
+    streams: the build in parts does it while the workers render, so that the merge, after the last
+    render, finds them parsed."""
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    found = {(0, number) for number in reader.xref_objStm}
+    found.update((generation, number) for generation, table in reader.xref.items() for number in table)
+    for generation, number in sorted(found):
+        if number:
+            reader.get_object(IndirectObject(number, generation, reader))
+    for page in reader.pages:
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        for stream in contents if isinstance(contents, ArrayObject) else [contents]:
+            if stream is not None:
+                stream.get_object().get_data()

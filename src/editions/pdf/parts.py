@@ -68,6 +68,7 @@ each article and back-matter section (the header) and from the front matter's el
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import re
@@ -101,7 +102,7 @@ from .book import (
 )
 from .fontplan import FontPlan
 from .merge import merge
-from .objects import read_pdf
+from .objects import read_objects, read_pdf
 from .pool import Runner
 
 log = logging.getLogger("editions")
@@ -241,7 +242,7 @@ def balanced_groups(sizes: Sequence[int]) -> list[list[int]]:
         candidates = range(cuts[-1] + 1, len(sizes) - (shares - share) + 1)
         cuts.append(min(candidates, key=lambda i: (abs(before[i] - wanted), i)))
     cuts.append(len(sizes))
-    return [list(range(a, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [list(range(a, b)) for a, b in itertools.pairwise(cuts)]
 
 
 def _build(
@@ -438,7 +439,7 @@ def _build(
                     "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
                 )
         for pdf in unread:
-            len(read_pdf(pdf).pages)  # the cross-reference table, the catalogue and the page tree
+            read_objects(read_pdf(pdf))  # all its objects, parsed for the merge
         unread.clear()
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
