@@ -40,7 +40,8 @@ Footnotes that do not fit on the last page of a part would, in one render, go to
 article's first page: such a part is rendered again together with the next one. Parts are rendered
 in book order (the back matter first), and the skeletons start as soon as the parts before them
 are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
-that the workers finish together, and its two skeletons are laid out side by side at the end. A
+that the workers finish together, and its two skeletons, cut between the parts where their pages
+are about equal (:func:`balanced_groups`), are laid out side by side at the end. A
 few more tasks than workers are in flight so that those start soon. The parts' PDFs are opened
 (:func:`~editions.pdf.objects.read_pdf`) as they come in, while the workers render the next ones.
 
@@ -212,18 +213,14 @@ def _sha256_file(path: Path) -> str:
 
 
 #: A skeleton document covers consecutive parts until it holds at least this many pages (with
-#: ``small_parts``: one part each); in a small book (under twice as many pages, estimated from the
-#: text) half of the book, but not fewer than :data:`SKELETON_MIN_PAGES`: the two skeletons are
-#: laid out side by side once the parts are. (From the text, not from the number of processes: the
-#: same book whatever that number.)
+#: ``small_parts``: one part each). A small book (under twice as many pages, estimated from the
+#: text) has :data:`SKELETON_SHARES` skeletons of about equal pages (:func:`balanced_groups`), but
+#: none of fewer than :data:`SKELETON_MIN_PAGES`, laid out side by side once the parts are. (From
+#: the text and the page counts, not from the number of processes: the same book whatever that
+#: number.)
 SKELETON_PAGES = 160
 SKELETON_SHARES = 2
 SKELETON_MIN_PAGES = 16
-
-
-def skeleton_size(estimated_pages: int) -> int:
-    """How many pages a skeleton document covers at least (see :data:`SKELETON_PAGES`)."""
-    return min(SKELETON_PAGES, max(SKELETON_MIN_PAGES, estimated_pages // SKELETON_SHARES))
 
 
 def balanced_groups(sizes: Sequence[int]) -> list[list[int]]:
@@ -271,7 +268,7 @@ def _build(
     guess = 1 + math.ceil(len(book.articles) / 12)
     counts = estimated_counts(book, geometry)
     estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
-    group_pages = 1 if small_parts else skeleton_size(sum(counts))
+    group_pages = 1 if small_parts else SKELETON_PAGES
     small = sum(counts) < 2 * SKELETON_PAGES
     place(estimate, guess, open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
