@@ -229,12 +229,12 @@ def merge(
     pdf = pydyf.PDF()
     fonts.build(pdf, [path for path, _ in wanted])
     # The workers subset the fonts while this process copies the pages (a thread waits for them).
+    # The pages' content streams are compressed by another (zlib lets go of the interpreter).
     jobs = [("font", {"path": str(path), "gids": gids}) for path, gids in wanted]
-    with concurrent.futures.ThreadPoolExecutor(1) as waiter:
-        subsets = waiter.submit(run, jobs) if jobs else None
-        keys = _write(
-            book, parts, groups, skeletons, placements, front_data, front_meta, front_pages, pdf, fonts
-        )
+    with concurrent.futures.ThreadPoolExecutor(2) as helpers:
+        subsets = helpers.submit(run, jobs) if jobs else None
+        facts = (front_data, front_meta, front_pages)
+        keys = _write(book, parts, groups, skeletons, placements, *facts, pdf, fonts, helpers)
         results = subsets.result() if subsets is not None else []
     fonts.fill({path: data for (path, _), (data, _) in zip(wanted, results, strict=True)})
     with atomic_path(target) as tmp, open(tmp, "wb") as output:
@@ -253,8 +253,10 @@ def _write(
     front_pages: int,
     pdf: pydyf.PDF,
     fonts: FontPlan,
+    helpers: concurrent.futures.Executor,
 ) -> list[str]:
-    """Everything of :func:`merge` but the font programs, into ``pdf``; the pages' keys."""
+    """Everything of :func:`merge` but the font programs, into ``pdf`` (``helpers`` compress the
+    pages' content streams); the pages' keys."""
     from pypdf.generic import IndirectObject
 
     front = read_pdf(front_data)  # the readers merge() read (the same ones)
@@ -268,6 +270,7 @@ def _write(
     source_pages: dict[int, dict[int, tuple[pydyf.Dictionary, int, float]]] = {}
     source_annotations: dict[int, dict[int, pydyf.Dictionary]] = {}
     page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
+    compressed: list[tuple[pydyf.Stream, concurrent.futures.Future[bytes]]] = []
     shared: dict[str, Any] = {}
     keys: list[str] = []
     sha = {
@@ -393,7 +396,8 @@ def _write(
                     move.encode(),
                     convert.data(page),
                 )
-                stream = pydyf.Stream([zlib.compress(data)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                stream = pydyf.Stream([], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                compressed.append((stream, helpers.submit(zlib.compress, data)))
                 pdf.add_object(stream)
                 add_page(page, [stream.reference], union.reference, annotations(page, shift), shift)
             else:
@@ -434,6 +438,8 @@ def _write(
                 reader, source_pages.get(source, {}), source_annotations.get(source, {}), convert.value
             )
         structure.finish(pdf.catalog, len(made_pages))
+    for stream, squeezed in compressed:
+        stream.stream = [squeezed.result()]
     return keys
 
 

@@ -356,15 +356,8 @@ def _build(
         if small and not small_parts:  # laid out side by side once every part is: equal halves
             if ready < len(parts) or groups:
                 return
-            sizes = [part.pages + part.blank_before for part in parts]
-            groups.extend([parts[i] for i in run] for run in balanced_groups(sizes))
-            for number, group in enumerate(groups):
-                runner.add(
-                    ("skeleton", number),
-                    "part",
-                    dict(common, html=skeleton_html(book, group), tags=False),
-                    urgent=True,
-                )
+            for indexes in balanced_groups([part.pages + part.blank_before for part in parts]):
+                start_skeleton([parts[i] for i in indexes])
             return
         while covered < ready:
             group: list[Part] = []
@@ -376,14 +369,17 @@ def _build(
                     break
             if pages < group_pages and ready < len(parts):
                 return
-            groups.append(group)
             covered += len(group)
-            runner.add(
-                ("skeleton", len(groups) - 1),
-                "part",
-                dict(common, html=skeleton_html(book, group), tags=False),
-                urgent=True,
-            )
+            start_skeleton(group)
+
+    def start_skeleton(group: list[Part]) -> None:
+        groups.append(group)
+        runner.add(
+            ("skeleton", len(groups) - 1),
+            "part",
+            dict(common, html=skeleton_html(book, group), tags=False),
+            urgent=True,
+        )
 
     attempts = 0
     for label, (data, meta) in runner.results():
