@@ -1,6 +1,6 @@
 """PDF values for pydyf: Python numbers, names and bytes in, objects pydyf writes as PDF out; and
 PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`, all its objects
-parsed ahead of need by :func:`read_objects`)."""
+parsed ahead of need, a few at a time, by :func:`read_objects`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import functools
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pydyf
@@ -83,17 +84,19 @@ def read_pdf(data: bytes) -> Any:
     return reader
 
 
-def read_objects(reader: Any) -> None:
-    """Parse every object of a pypdf reader now (pypdf keeps them), and decode its pages' content
-    streams: the build in parts does it while the workers render, so that the merge, after the last
-    render, finds them parsed."""
+def read_objects(reader: Any, step: int = 0) -> Iterator[None]:
+    """Parse every object of a pypdf reader now (pypdf keeps them) and decode its pages' content
+    streams, pausing (yielding) after every ``step`` objects (0: never): the build in parts does it
+    while it waits for the workers, so that the merge, after the last render, finds them parsed."""
     from pypdf.generic import ArrayObject, IndirectObject
 
     found = {(0, number) for number in reader.xref_objStm}
     found.update((generation, number) for generation, table in reader.xref.items() for number in table)
-    for generation, number in sorted(found):
+    for count, (generation, number) in enumerate(sorted(found), start=1):
         if number:
             reader.get_object(IndirectObject(number, generation, reader))
+        if step and count % step == 0:
+            yield
     for page in reader.pages:
         contents = page.get("/Contents")
         contents = contents.get_object() if contents is not None else None

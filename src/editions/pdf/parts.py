@@ -42,8 +42,10 @@ in book order (the back matter first), and the skeletons start as soon as the pa
 are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
 that the workers finish together, and its two skeletons, cut between the parts where their pages
 are about equal (:func:`balanced_groups`), are laid out side by side at the end. A
-few more tasks than workers are in flight so that those start soon. The parts' PDFs are opened
-(:func:`~editions.pdf.objects.read_pdf`) as they come in, while the workers render the next ones.
+few more tasks than workers are in flight so that those start soon. The PDFs that come in are parsed,
+all their objects (:func:`~editions.pdf.objects.read_objects`), while this process waits for the
+workers (once the tasks they make possible are under way): the merge, after the last render,
+finds them parsed.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
@@ -73,7 +75,7 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,6 +214,9 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: How many objects of a part's PDF are parsed at a time while waiting for the workers (a few ms).
+READ_STEP = 200
+
 #: A skeleton document covers consecutive parts until it holds at least this many pages (with
 #: ``small_parts``: one part each). A small book (under twice as many pages, estimated from the
 #: text) has :data:`SKELETON_SHARES` skeletons of about equal pages (:func:`balanced_groups`), but
@@ -283,6 +288,20 @@ def _build(
 
     done: set[int] = set()  # id() of the parts rendered and final
     unread: list[bytes] = []  # PDFs to parse (read_pdf) once the tasks they make possible are under way
+
+    reading: list[Iterator[None]] = []
+
+    def read_some() -> bool:
+        """Parse a few objects of the PDFs that came in, for the merge (while the workers render)."""
+        while reading or unread:
+            if not reading:
+                reading.append(read_objects(read_pdf(unread.pop(0)), step=READ_STEP))
+            if next(reading[0], StopIteration) is not StopIteration:
+                return True
+            reading.clear()
+        return False
+
+    runner.idle = read_some
     by_id = {id(part): part for part in parts}
 
     def prefix() -> int:
@@ -431,9 +450,7 @@ def _build(
                 runner.add(
                     "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
                 )
-        for pdf in unread:
-            read_objects(read_pdf(pdf))  # all its objects, parsed for the merge
-        unread.clear()
+    runner.idle = None  # (the rest is parsed by the merge, as it needs it)
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
     total = place(parts, front_pages, open_right=open_right)
