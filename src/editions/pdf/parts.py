@@ -39,9 +39,9 @@ measure is the same on left and right pages). So:
 Footnotes that do not fit on the last page of a part would, in one render, go to the top of the next
 article's first page: such a part is rendered again together with the next one. Parts are rendered
 in book order (the back matter first), and the skeletons start as soon as the parts before them
-are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
-that the workers finish together, and its two skeletons, cut between the parts where their pages
-are about equal (:func:`balanced_groups`), are laid out side by side at the end. A
+are done; the last parts' (fewer than a skeleton's pages: all of a small book's, under ``2 *
+SKELETON_PAGES`` pages, whose longest parts go first so that the workers finish together) are cut
+in two where their pages are about equal (:func:`balanced_groups`) and laid out side by side. A
 few more tasks than workers are in flight so that those start soon. The PDFs that come in are parsed,
 all their objects (:func:`~editions.pdf.objects.read_objects`), while this process waits for the
 workers (once the tasks they make possible are under way): the merge, after the last render,
@@ -218,18 +218,18 @@ def _sha256_file(path: Path) -> str:
 READ_STEP = 200
 
 #: A skeleton document covers consecutive parts until it holds at least this many pages (with
-#: ``small_parts``: one part each). A small book (under twice as many pages, estimated from the
-#: text) has :data:`SKELETON_SHARES` skeletons of about equal pages (:func:`balanced_groups`), but
-#: none of fewer than :data:`SKELETON_MIN_PAGES`, laid out side by side once the parts are. (From
-#: the text and the page counts, not from the number of processes: the same book whatever that
-#: number.)
+#: ``small_parts``: one part each); the parts left over once all are rendered (all of a small book,
+#: under twice as many pages estimated from the text) have :data:`SKELETON_SHARES` skeletons of
+#: about equal pages (:func:`balanced_groups`), none of fewer than :data:`SKELETON_MIN_PAGES`,
+#: laid out side by side. (From the text and the page counts, not from the number of processes or
+#: the order renders finish in: the same book whatever they are.)
 SKELETON_PAGES = 160
 SKELETON_SHARES = 2
 SKELETON_MIN_PAGES = 16
 
 
 def balanced_groups(sizes: Sequence[int]) -> list[list[int]]:
-    """The skeletons of a small book, all of whose parts are rendered: the parts (their pages in the
+    """The last skeletons, once every part is rendered: the parts left (their pages in the
     skeleton, ``sizes``) cut into :data:`SKELETON_SHARES` runs of about equal pages (each cut at the
     boundary between parts nearest its share of the pages, the first on a tie), fewer when a run
     would hold under :data:`SKELETON_MIN_PAGES`; the indexes of the parts of each run. Skeletons
@@ -273,8 +273,8 @@ def _build(
     guess = 1 + math.ceil(len(book.articles) / 12)
     counts = estimated_counts(book, geometry)
     estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
-    group_pages = 1 if small_parts else SKELETON_PAGES
     small = sum(counts) < 2 * SKELETON_PAGES
+    group_pages = 1 if small_parts else math.inf if small else SKELETON_PAGES
     place(estimate, guess, open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
     probe: dict[str, int] | None = None if small_parts else {name: estimated.get(name, 2) for name in targets}
@@ -366,18 +366,14 @@ def _build(
         submit(part)
 
     def plan_skeletons() -> None:
-        """Start the skeletons of the parts whose place in the book is known."""
+        """Start the skeletons of the parts whose place in the book is known: one for each run of
+        :data:`SKELETON_PAGES` pages as soon as its parts are rendered (none in a small book), then,
+        once every part is, the last parts' in :func:`balanced_groups` (laid out side by side)."""
         if front_pages is None:
             return
         ready = prefix()
         covered = sum(len(g) for g in groups)
         place(parts[:ready], front_pages, open_right=open_right)
-        if small and not small_parts:  # laid out side by side once every part is: equal halves
-            if ready < len(parts) or groups:
-                return
-            for indexes in balanced_groups([part.pages + part.blank_before for part in parts]):
-                start_skeleton([parts[i] for i in indexes])
-            return
         while covered < ready:
             group: list[Part] = []
             pages = 0
@@ -386,7 +382,11 @@ def _build(
                 pages += part.pages
                 if pages >= group_pages:
                     break
-            if pages < group_pages and ready < len(parts):
+            if pages < group_pages:
+                if ready == len(parts):
+                    rest = parts[covered:]
+                    for indexes in balanced_groups([part.pages + part.blank_before for part in rest]):
+                        start_skeleton([rest[i] for i in indexes])
                 return
             covered += len(group)
             start_skeleton(group)
