@@ -251,6 +251,30 @@ def test_the_two_skeletons_of_a_small_book_have_about_equal_pages() -> None:
         assert len(groups) == 2 and min(pages) > 0
 
 
+def test_this_process_works_while_it_waits_for_the_workers() -> None:
+    from editions.pdf.pool import Runner
+
+    font = (
+        Path(__file__).resolve().parents[1] / "styles" / "default" / "fonts" / "GentiumBookPlus-Regular.ttf"
+    )
+    runner = Runner(2, None, "test", lambda message: None)
+    pieces, done = list(range(5)), []
+
+    def idle() -> bool:  # what the build in parts does: parse the PDFs that came in, a few objects at a time
+        if not pieces:
+            return False
+        done.append(pieces.pop(0))
+        return True
+
+    runner.idle = idle
+    try:
+        results = runner.run([("font", {"path": str(font), "gids": gids}) for gids in ([36, 37], [38])])
+    finally:
+        runner.close()
+    assert done == [0, 1, 2, 3, 4]  # while the workers subset, not after
+    assert [data[:4] for data, _ in results] == [b"\x00\x01\x00\x00"] * 2  # TrueType programs
+
+
 @needs_poppler
 def test_a_ten_article_edition_is_built_in_parts_and_is_the_same_book(tmp_path: Path) -> None:
     from editions.pdf import PARALLEL_MIN_ARTICLES
