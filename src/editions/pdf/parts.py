@@ -342,7 +342,6 @@ def _build(
             counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
             part.counts = counts
             done.add(id(part))
-            unread.append(part.data)
             if part.in_main:
                 typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
                 report(f"typeset {typeset} of {len(book.articles)} articles…")
@@ -410,6 +409,7 @@ def _build(
             if not any(p is part for p in parts):
                 continue  # merged into the part before it meanwhile
             part.data, part.meta = data, meta
+            unread.append(data)  # parsed as it comes in, not once settled (at the end of a small book)
             waiting.add(id(part))
             if not settle():
                 log.debug("rendering in one piece: a section of a part is not on consecutive pages")
