@@ -230,12 +230,49 @@ def test_small_editions_are_rendered_in_one_piece_by_default(tmp_path: Path) -> 
     assert build(small, tmp_path / "s.pdf", cache=False).parts == 0
 
 
-def test_skeletons_of_a_small_book_are_shorter() -> None:
-    from editions.pdf.parts import SKELETON_MIN_PAGES, SKELETON_PAGES, skeleton_size
+def test_the_two_skeletons_of_a_small_book_have_about_equal_pages() -> None:
+    from editions.pdf.parts import SKELETON_MIN_PAGES, balanced_groups
 
-    assert skeleton_size(10_000) == skeleton_size(4 * SKELETON_PAGES) == SKELETON_PAGES
-    assert skeleton_size(80) == 40  # half the book: two skeletons, laid out side by side
-    assert skeleton_size(20) == SKELETON_MIN_PAGES
+    # The ten-article anthology's parts: cut before the 24-page part (32 | 52), not after it (56 | 28).
+    assert balanced_groups([8, 8, 8, 8, 24, 8, 16, 4]) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert balanced_groups([10, 10, 10, 10]) == [[0, 1], [2, 3]]
+    assert balanced_groups([10, 20, 10]) == [[0], [1, 2]]  # a tie: the first cut
+    assert balanced_groups([40]) == [[0]]  # one part: one skeleton
+    assert balanced_groups([SKELETON_MIN_PAGES - 1, 1]) == [[0, 1]]  # too short for two
+    for sizes in ([3, 9, 1, 12, 30, 2, 2, 8], [1] * 40, [50, 1, 1, 1]):
+        groups = balanced_groups(sizes)
+        assert [i for group in groups for i in group] == list(range(len(sizes)))  # in order, each once
+        pages = [sum(sizes[i] for i in group) for group in groups]
+        cut = len(groups[0])  # no other cut between parts is nearer the half
+        assert all(
+            abs(sum(sizes[:cut]) - sum(sizes) / 2) <= abs(sum(sizes[:other]) - sum(sizes) / 2)
+            for other in range(1, len(sizes))
+        )
+        assert len(groups) == 2 and min(pages) > 0
+
+
+def test_this_process_works_while_it_waits_for_the_workers() -> None:
+    from editions.pdf.pool import Runner
+
+    font = (
+        Path(__file__).resolve().parents[1] / "styles" / "default" / "fonts" / "GentiumBookPlus-Regular.ttf"
+    )
+    runner = Runner(2, None, "test", lambda message: None)
+    pieces, done = list(range(5)), []
+
+    def idle() -> bool:  # what the build in parts does: parse the PDFs that came in, a few objects at a time
+        if not pieces:
+            return False
+        done.append(pieces.pop(0))
+        return True
+
+    runner.idle = idle
+    try:
+        results = runner.run([("font", {"path": str(font), "gids": gids}) for gids in ([36, 37], [38])])
+    finally:
+        runner.close()
+    assert done == [0, 1, 2, 3, 4]  # while the workers subset, not after
+    assert [data[:4] for data, _ in results] == [b"\x00\x01\x00\x00"] * 2  # TrueType programs
 
 
 @needs_poppler

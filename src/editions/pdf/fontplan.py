@@ -8,7 +8,7 @@ font file for the whole book and, per font, one font dictionary (:class:`FontPla
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class FontPlan:
         self.fonts: dict[str, dict[str, Any]] = {}
         self._names: dict[Path, tuple[str, ...] | None] = {}
         self.unified: dict[tuple[int, str], Any] = {}  # (source, name) -> font reference
+        self.streams: dict[Path, Any] = {}  # original file -> its program's stream in the book
         self.source = 0
 
     def gather(self, reader: Any, source: int) -> None:
@@ -123,17 +124,18 @@ class FontPlan:
                 by_file[original].update(widths)
         return [(path, sorted(gids)) for path, gids in sorted(by_file.items())]
 
-    def build(self, pdf: pydyf.PDF, programs: dict[Path, bytes]) -> None:
-        """Add one Type 0 font per unified font name, and one program per original file, to ``pdf``."""
-        streams: dict[Path, Any] = {}
+    def build(self, pdf: pydyf.PDF, files: Collection[Path]) -> None:
+        """Add one Type 0 font per unified font name, and one program per original file (of ``files``,
+        those :meth:`subsets` names), to ``pdf``; the programs' data comes with :meth:`fill` (the
+        subsets are made meanwhile)."""
+        streams = self.streams
         for name in sorted(self.fonts):
             record = self.fonts[name]
-            if not record["ok"] or record.get("file") not in programs:
+            if not record["ok"] or record.get("file") not in files:
                 continue
             path = record["file"]
             if path not in streams:
-                data = programs[path]
-                stream = pydyf.Stream([data], pydyf.Dictionary({"Length1": len(data)}), compress=True)
+                stream = pydyf.Stream([], pydyf.Dictionary({"Length1": 0}), compress=True)
                 pdf.add_object(stream)
                 streams[path] = stream
             shared = font_objects(pdf, record, streams[path].reference)
@@ -142,6 +144,13 @@ class FontPlan:
                 self.unified[(source, name)] = font_objects(
                     pdf, dict(record, widths=widths), streams[path].reference
                 )
+
+    def fill(self, programs: dict[Path, bytes]) -> None:
+        """The subset font programs of the files :meth:`build` made a place for."""
+        for path, stream in self.streams.items():
+            data = programs[path]
+            stream.stream = [data]
+            stream.extra["Length1"] = len(data)
 
     def font(self, source: int, name: str) -> Any:
         """The book's font for a font name of a source document (None: copy the document's own)."""

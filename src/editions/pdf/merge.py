@@ -14,6 +14,7 @@ WeasyPrint.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import logging
 import zlib
@@ -44,6 +45,9 @@ class Converter:
     """Copies pypdf objects into a pydyf document (each indirect object once per source file)."""
 
     def __init__(self, pdf: pydyf.PDF, fonts: FontPlan) -> None:
+        from pypdf import generic
+
+        self.generic = generic  # (imported once, not at every value)
         self.pdf = pdf
         self.fonts = fonts
         self.memo: dict[tuple[int, int], Any] = {}
@@ -55,8 +59,7 @@ class Converter:
         self.source = source
 
     def value(self, obj: Any) -> Any:
-        from pypdf import generic as g
-
+        g = self.generic
         if isinstance(obj, g.IndirectObject):
             key = (self.source, obj.idnum)
             if key not in self.memo:
@@ -85,8 +88,7 @@ class Converter:
         raise TypeError(f"cannot copy {type(obj).__name__}")
 
     def _indirect(self, obj: Any) -> Any:
-        from pypdf import generic as g
-
+        g = self.generic
         if isinstance(obj, g.StreamObject):
             extra = pydyf.Dictionary({str(k)[1:]: self.value(v) for k, v in obj.items() if k != "/Length"})
             made = pydyf.Stream([obj._data], extra)
@@ -215,8 +217,6 @@ def merge(
     Returns a key for each page of the book that changes when what the page shows may change (a
     digest of the rendered documents its content comes from, its place in them and its shift): a
     page whose key is unchanged since an earlier build looks the same (for thumbnails)."""
-    from pypdf.generic import IndirectObject
-
     front = read_pdf(front_data)
     skeleton_readers = [read_pdf(skeletons[number][0]) for number in range(len(groups))]
     bodies = [read_pdf(part.data) for part in parts]
@@ -226,13 +226,42 @@ def merge(
     for index, body in enumerate(bodies):
         fonts.gather(body, 1 + len(groups) + index)
     wanted = fonts.subsets()
-    programs: dict[Path, bytes] = {}
-    if wanted:
-        results = run([("font", {"path": str(path), "gids": gids}) for path, gids in wanted])
-        programs = {path: data for (path, _), (data, _) in zip(wanted, results, strict=True)}
-
     pdf = pydyf.PDF()
-    fonts.build(pdf, programs)
+    fonts.build(pdf, [path for path, _ in wanted])
+    # The workers subset the fonts while this process copies the pages (a thread waits for them).
+    # The pages' content streams are compressed by another (zlib lets go of the interpreter).
+    jobs = [("font", {"path": str(path), "gids": gids}) for path, gids in wanted]
+    with concurrent.futures.ThreadPoolExecutor(2) as helpers:
+        subsets = helpers.submit(run, jobs) if jobs else None
+        facts = (front_data, front_meta, front_pages)
+        keys = _write(book, parts, groups, skeletons, placements, *facts, pdf, fonts, helpers)
+        results = subsets.result() if subsets is not None else []
+    fonts.fill({path: data for (path, _), (data, _) in zip(wanted, results, strict=True)})
+    with atomic_path(target) as tmp, open(tmp, "wb") as output:
+        write_in_streams(pdf, output, b"1.7", identifier=True)
+    return keys
+
+
+def _write(
+    book: Book,
+    parts: Sequence[Part],
+    groups: Sequence[Sequence[Part]],
+    skeletons: dict[int, tuple[bytes, dict[str, Any]]],
+    placements: Sequence[tuple[bytes, list[dict[str, Any]], list[float], int]],
+    front_data: bytes,
+    front_meta: dict[str, Any],
+    front_pages: int,
+    pdf: pydyf.PDF,
+    fonts: FontPlan,
+    helpers: concurrent.futures.Executor,
+) -> list[str]:
+    """Everything of :func:`merge` but the font programs, into ``pdf`` (``helpers`` compress the
+    pages' content streams); the pages' keys."""
+    from pypdf.generic import IndirectObject
+
+    front = read_pdf(front_data)  # the readers merge() read (the same ones)
+    skeleton_readers = [read_pdf(skeletons[number][0]) for number in range(len(groups))]
+    bodies = [read_pdf(part.data) for part in parts]
     convert = Converter(pdf, fonts)
     refs: list[bytes] = []
     made_pages: list[pydyf.Dictionary] = []
@@ -241,6 +270,7 @@ def merge(
     source_pages: dict[int, dict[int, tuple[pydyf.Dictionary, int, float]]] = {}
     source_annotations: dict[int, dict[int, pydyf.Dictionary]] = {}
     page_facts: list[tuple[dict[str, Any], float]] = []  # (facts, shift) per book page, for links and outline
+    compressed: list[tuple[pydyf.Stream, concurrent.futures.Future[bytes]]] = []
     shared: dict[str, Any] = {}
     keys: list[str] = []
     sha = {
@@ -366,7 +396,8 @@ def merge(
                     move.encode(),
                     convert.data(page),
                 )
-                stream = pydyf.Stream([zlib.compress(data)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                stream = pydyf.Stream([], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                compressed.append((stream, helpers.submit(zlib.compress, data)))
                 pdf.add_object(stream)
                 add_page(page, [stream.reference], union.reference, annotations(page, shift), shift)
             else:
@@ -407,8 +438,8 @@ def merge(
                 reader, source_pages.get(source, {}), source_annotations.get(source, {}), convert.value
             )
         structure.finish(pdf.catalog, len(made_pages))
-    with atomic_path(target) as tmp, open(tmp, "wb") as output:
-        write_in_streams(pdf, output, b"1.7", identifier=True)
+    for stream, squeezed in compressed:
+        stream.stream = [squeezed.result()]
     return keys
 
 

@@ -1,12 +1,15 @@
 """PDF values for pydyf: Python numbers, names and bytes in, objects pydyf writes as PDF out; and
-PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`)."""
+PDF bytes in, read by pypdf, kept for the life of the process (:func:`read_pdf`, all its objects
+parsed ahead of need, a few at a time, by :func:`read_objects`)."""
 
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pydyf
@@ -17,8 +20,10 @@ def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+@functools.lru_cache(maxsize=4096)
 def name(value: str) -> str:
-    """A PDF name (``/Name``, escaped as pydyf does) from a name with or without its slash."""
+    """A PDF name (``/Name``, escaped as pydyf does) from a name with or without its slash (the
+    same few names come back thousands of times in a merge: remembered)."""
     return pydyf.name(value[1:] if value.startswith("/") else value).decode("ascii")
 
 
@@ -77,3 +82,24 @@ def read_pdf(data: bytes) -> Any:
             _, (size, _) = _READ.popitem(last=False)
             total -= size
     return reader
+
+
+def read_objects(reader: Any, step: int = 0) -> Iterator[None]:
+    """Parse every object of a pypdf reader now (pypdf keeps them) and decode its pages' content
+    streams, pausing (yielding) after every ``step`` objects (0: never): the build in parts does it
+    while it waits for the workers, so that the merge, after the last render, finds them parsed."""
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    found = {(0, number) for number in reader.xref_objStm}
+    found.update((generation, number) for generation, table in reader.xref.items() for number in table)
+    for count, (generation, number) in enumerate(sorted(found), start=1):
+        if number:
+            reader.get_object(IndirectObject(number, generation, reader))
+        if step and count % step == 0:
+            yield
+    for page in reader.pages:
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        for stream in contents if isinstance(contents, ArrayObject) else [contents]:
+            if stream is not None:
+                stream.get_object().get_data()

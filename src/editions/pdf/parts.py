@@ -40,10 +40,13 @@ measure is the same on left and right pages). So:
 Footnotes that do not fit on the last page of a part would, in one render, go to the top of the next
 article's first page: such a part is rendered again together with the next one. Parts are rendered
 in book order (the back matter first), and the skeletons start as soon as the parts before them
-are done; in a small book (under ``2 * SKELETON_PAGES`` pages) the longest parts go first, so
-that the workers finish together, and its two skeletons are laid out side by side at the end. A
-few more tasks than workers are in flight so that those start soon. The parts' PDFs are opened
-(:func:`~editions.pdf.objects.read_pdf`) as they come in, while the workers render the next ones.
+are done; the last parts' (fewer than a skeleton's pages: all of a small book's, under ``2 *
+SKELETON_PAGES`` pages, whose longest parts go first so that the workers finish together) are cut
+in two where their pages are about equal (:func:`balanced_groups`) and laid out side by side. A
+few more tasks than workers are in flight so that those start soon. The PDFs that come in are parsed,
+all their objects (:func:`~editions.pdf.objects.read_objects`), while this process waits for the
+workers (once the tasks they make possible are under way): the merge, after the last render,
+finds them parsed.
 
 Every part (body, skeleton, front) is cached by a key over its complete HTML, the style's files and
 the versions of the code; a rebuild after editing one article re-renders one batch, the front matter
@@ -69,10 +72,11 @@ each article and back-matter section (the header) and from the front matter's el
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,7 +106,7 @@ from .book import (
 )
 from .fontplan import FontPlan
 from .merge import merge
-from .objects import read_pdf
+from .objects import read_objects, read_pdf
 from .pool import Runner
 
 log = logging.getLogger("editions")
@@ -211,19 +215,37 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: How many objects of a part's PDF are parsed at a time while waiting for the workers (a few ms).
+READ_STEP = 200
+
 #: A skeleton document covers consecutive parts until it holds at least this many pages (with
-#: ``small_parts``: one part each); in a small book (under twice as many pages, estimated from the
-#: text) half of the book, but not fewer than :data:`SKELETON_MIN_PAGES`: the two skeletons are
-#: laid out side by side once the parts are. (From the text, not from the number of processes: the
-#: same book whatever that number.)
+#: ``small_parts``: one part each); the parts left over once all are rendered (all of a small book,
+#: under twice as many pages estimated from the text) have :data:`SKELETON_SHARES` skeletons of
+#: about equal pages (:func:`balanced_groups`), none of fewer than :data:`SKELETON_MIN_PAGES`,
+#: laid out side by side. (From the text and the page counts, not from the number of processes or
+#: the order renders finish in: the same book whatever they are.)
 SKELETON_PAGES = 160
 SKELETON_SHARES = 2
 SKELETON_MIN_PAGES = 16
 
 
-def skeleton_size(estimated_pages: int) -> int:
-    """How many pages a skeleton document covers at least (see :data:`SKELETON_PAGES`)."""
-    return min(SKELETON_PAGES, max(SKELETON_MIN_PAGES, estimated_pages // SKELETON_SHARES))
+def balanced_groups(sizes: Sequence[int]) -> list[list[int]]:
+    """The last skeletons, once every part is rendered: the parts left (their pages in the
+    skeleton, ``sizes``) cut into :data:`SKELETON_SHARES` runs of about equal pages (each cut at the
+    boundary between parts nearest its share of the pages, the first on a tie), fewer when a run
+    would hold under :data:`SKELETON_MIN_PAGES`; the indexes of the parts of each run. Skeletons
+    laid out side by side take as long as the longest: equal ones finish together. (From the page
+    counts only: the same groups whatever the number of processes.)"""
+    total = sum(sizes)
+    shares = max(1, min(SKELETON_SHARES, total // SKELETON_MIN_PAGES, len(sizes)))
+    before = [sum(sizes[:i]) for i in range(len(sizes) + 1)]  # pages before part i
+    cuts = [0]
+    for share in range(1, shares):
+        wanted = total * share / shares
+        candidates = range(cuts[-1] + 1, len(sizes) - (shares - share) + 1)
+        cuts.append(min(candidates, key=lambda i: (abs(before[i] - wanted), i)))
+    cuts.append(len(sizes))
+    return [list(range(a, b)) for a, b in itertools.pairwise(cuts)]
 
 
 def _build(
@@ -252,8 +274,8 @@ def _build(
     guess = 1 + math.ceil(len(book.articles) / 12)
     counts = estimated_counts(book, geometry)
     estimate = [Part([a], meta={"pages": [{}] * n}) for a, n in zip(book.articles, counts, strict=True)]
-    group_pages = 1 if small_parts else skeleton_size(sum(counts))
     small = sum(counts) < 2 * SKELETON_PAGES
+    group_pages = 1 if small_parts else math.inf if small else SKELETON_PAGES
     place(estimate, guess, open_right=open_right)
     estimated = {p.sections[0].id: p.start for p in estimate}
     probe: dict[str, int] | None = None if small_parts else {name: estimated.get(name, 2) for name in targets}
@@ -267,6 +289,20 @@ def _build(
 
     done: set[int] = set()  # id() of the parts rendered and final
     unread: list[bytes] = []  # PDFs to parse (read_pdf) once the tasks they make possible are under way
+
+    reading: list[Iterator[None]] = []
+
+    def read_some() -> bool:
+        """Parse a few objects of the PDFs that came in, for the merge (while the workers render)."""
+        while reading or unread:
+            if not reading:
+                reading.append(read_objects(read_pdf(unread.pop(0)), step=READ_STEP))
+            if next(reading[0], StopIteration) is not StopIteration:
+                return True
+            reading.clear()
+        return False
+
+    runner.idle = read_some
     by_id = {id(part): part for part in parts}
 
     def prefix() -> int:
@@ -307,7 +343,6 @@ def _build(
             counts[-1] += trailing  # the book's last pages: footnotes after the end (as in one render)
             part.counts = counts
             done.add(id(part))
-            unread.append(part.data)
             if part.in_main:
                 typeset = sum(s.in_main for p in parts[: index + 1] for s in p.sections)
                 report(f"typeset {typeset} of {len(book.articles)} articles…")
@@ -331,7 +366,9 @@ def _build(
         submit(part)
 
     def plan_skeletons() -> None:
-        """Start the skeletons of the parts whose place in the book is known."""
+        """Start the skeletons of the parts whose place in the book is known: one for each run of
+        :data:`SKELETON_PAGES` pages as soon as its parts are rendered (none in a small book), then,
+        once every part is, the last parts' in :func:`balanced_groups` (laid out side by side)."""
         if front_pages is None:
             return
         ready = prefix()
@@ -345,16 +382,23 @@ def _build(
                 pages += part.pages
                 if pages >= group_pages:
                     break
-            if pages < group_pages and ready < len(parts):
+            if pages < group_pages:
+                if ready == len(parts):
+                    rest = parts[covered:]
+                    for indexes in balanced_groups([part.pages + part.blank_before for part in rest]):
+                        start_skeleton([rest[i] for i in indexes])
                 return
-            groups.append(group)
             covered += len(group)
-            runner.add(
-                ("skeleton", len(groups) - 1),
-                "part",
-                dict(common, html=skeleton_html(book, group), tags=False),
-                urgent=True,
-            )
+            start_skeleton(group)
+
+    def start_skeleton(group: list[Part]) -> None:
+        groups.append(group)
+        runner.add(
+            ("skeleton", len(groups) - 1),
+            "part",
+            dict(common, html=skeleton_html(book, group), tags=False),
+            urgent=True,
+        )
 
     attempts = 0
     for label, (data, meta) in runner.results():
@@ -366,6 +410,7 @@ def _build(
             if not any(p is part for p in parts):
                 continue  # merged into the part before it meanwhile
             part.data, part.meta = data, meta
+            unread.append(data)  # parsed as it comes in, not once settled (at the end of a small book)
             waiting.add(id(part))
             if not settle():
                 log.debug("rendering in one piece: a section of a part is not on consecutive pages")
@@ -406,9 +451,7 @@ def _build(
                 runner.add(
                     "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
                 )
-        for pdf in unread:
-            len(read_pdf(pdf).pages)  # the cross-reference table, the catalogue and the page tree
-        unread.clear()
+    runner.idle = None  # (the rest is parsed by the merge, as it needs it)
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
     total = place(parts, front_pages, open_right=open_right)

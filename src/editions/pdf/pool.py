@@ -141,6 +141,8 @@ class Runner:
         self.ready: collections.deque[tuple[Any, tuple[bytes, dict[str, Any]]]] = collections.deque()
         self.running: dict[concurrent.futures.Future[Any], tuple[Any, str, str]] = {}
         self.stale: set[concurrent.futures.Future[Any]] = set()
+        #: Work for this process while it waits for the workers, a piece at a time (False: none left).
+        self.idle: Callable[[], bool] | None = None
 
     def key(self, kind: str, task: dict[str, Any]) -> str:
         payload = {k: v for k, v in task.items() if k not in ("roots", "files")}
@@ -207,6 +209,8 @@ class Runner:
                 self.running[self.pool.submit(run_task, kind, payload)] = (label, key, kind)
             if not self.running:
                 return
+            while self.idle is not None and not any(f.done() for f in self.running) and self.idle():
+                pass
             done, _ = concurrent.futures.wait(self.running, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 label, key, kind = self.running.pop(future)

@@ -907,6 +907,8 @@ def write_in_streams(pdf: Any, output: Any, version: bytes, identifier: Any) -> 
     pdf.write_line(b"%PDF-" + version, output)
     pdf.write_line(b"%\xf0\x9f\x96\xa4", output)
     compressed = []
+    # Every object's data, made once (a stream's compresses it): the file's identifier digests them.
+    made: dict[int, bytes] = {}
     for object_ in pdf.objects:
         if object_.free == "f":
             continue
@@ -914,7 +916,8 @@ def write_in_streams(pdf: Any, output: Any, version: bytes, identifier: Any) -> 
             compressed.append(object_)
         else:
             object_.offset = pdf.current_position
-            pdf.write_line(object_.indirect, output)
+            made[id(object_)] = data = object_.data
+            pdf.write_line(b"%d %d obj\n%s\nendobj" % (object_.number, object_.generation, data), output)
     where: dict[int, tuple[int, int]] = {}  # object number -> (stream number, index in it)
     for start in range(0, len(compressed), OBJECTS_PER_STREAM):
         chunk = compressed[start : start + OBJECTS_PER_STREAM]
@@ -922,7 +925,7 @@ def write_in_streams(pdf: Any, output: Any, version: bytes, identifier: Any) -> 
         datas: list[bytes] = []
         position = 0
         for object_ in chunk:
-            data = object_.data
+            made[id(object_)] = data = object_.data
             datas.append(data)
             header += [object_.number, position]
             position += len(data) + 1
@@ -931,7 +934,8 @@ def write_in_streams(pdf: Any, output: Any, version: bytes, identifier: Any) -> 
         stream = pydyf.Stream([head, *datas], extra, True)
         stream.offset = pdf.current_position
         pdf.add_object(stream)
-        pdf.write_line(stream.indirect, output)
+        made[id(stream)] = data = stream.data
+        pdf.write_line(b"%d %d obj\n%s\nendobj" % (stream.number, stream.generation, data), output)
         for index, object_ in enumerate(chunk):
             where[object_.number] = (stream.number, index)
     xref = []
@@ -957,7 +961,7 @@ def write_in_streams(pdf: Any, output: Any, version: bytes, identifier: Any) -> 
     if pdf.info:
         extra["Info"] = pdf.info.reference
     if identifier:
-        data = b"".join(o.data for o in pdf.objects if o.free != "f")
+        data = b"".join(made[id(o)] for o in pdf.objects if o.free != "f")
         digest = hashlib.md5(data).hexdigest().encode()
         if identifier is True:
             identifier = digest
