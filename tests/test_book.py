@@ -153,11 +153,11 @@ def test_what_a_skeleton_leaves_out_changes_nothing_drawn(
     make_pdf(load_edition([edition]), tmp_path / "book.pdf", cache=False)
     book, reason = split_book(seen[0], open_right=False)
     assert book is not None, reason
-    assert len(book.skeleton_prefix) < 0.8 * len(book.prefix) and book.furniture
+    assert book.skeleton_base is not None and book.furniture
     sections = book.articles[:3] + book.back
     part = Part(sections, meta={"pages": [{}] * 9}, counts=[2, 3, 1] + [1] * len(book.back), chunk_start=4)
     ours = skeleton_html(book, [part])
-    whole = skeleton_html(dataclasses.replace(book, skeleton_prefix=book.prefix, furniture=None), [part])
+    whole = skeleton_html(dataclasses.replace(book, skeleton_base=None, furniture=None), [part])
     carriers = book_module._carriers(book.front, None)
     whole = whole.replace(book_module._carriers(book.front, book.furniture), carriers)
     assert len(ours) < 0.8 * len(whole)

@@ -116,15 +116,37 @@ class Book:
     articles: list[Section]
     back: list[Section]
     carriers: str  # hidden copies of the front matter's short elements (their running strings)
-    # For the skeletons: the prefix without the style's rules that no element of theirs may match,
-    # and what may matter to their furniture (see furniture_selectors(); None: whole headers).
-    skeleton_prefix: str = ""
+    # For the skeletons: the elements every skeleton holds (head, html, body, main and the
+    # skeleton's own blocks; None: the style is not pruned), the texts of the <style> elements, and
+    # what may matter to their furniture (see furniture_selectors(); None: whole headers).
+    skeleton_base: frozenset[Signature] | None = None
+    styles: list[str] = field(default_factory=list)
     furniture: list[tuple[Requirement, bool]] | None = None
+    _pruned: dict[frozenset[Signature], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def document(self, body: str, extra_css: str = "", *, front: bool = False, skeleton: bool = False) -> str:
+    def document(
+        self, body: str, extra_css: str = "", *, front: bool = False, prefix: str | None = None
+    ) -> str:
         style = f"<style>\n{extra_css}</style>\n" if extra_css else ""
-        prefix = self.front_prefix if front else (skeleton and self.skeleton_prefix) or self.prefix
+        prefix = self.front_prefix if front else self.prefix if prefix is None else prefix
         return f"{prefix}{style}{self.body_open}{body}{self.suffix}"
+
+    def skeleton_prefix(self, elements: set[Signature]) -> str:
+        """The prefix without the style's rules none of whose selectors may match the base elements
+        or ``elements`` (those of one skeleton's body: so that a skeleton's document depends on
+        its own sections only, and stays in the cache when another article changes)."""
+        if self.skeleton_base is None:
+            return self.prefix
+        key = frozenset(elements | self.skeleton_base)
+        if key not in self._pruned:
+            prefix = self.prefix
+            for text in self.styles:
+                if text and prefix.count(text) == 1:
+                    prefix = prefix.replace(text, pruned_css(text, set(key)))
+            self._pruned[key] = prefix
+        return self._pruned[key]
 
 
 def _open_tag(element: Any) -> str:
@@ -218,8 +240,8 @@ def split_book(html: str, *, open_right: bool) -> tuple[Book | None, str]:
         furniture=furniture_selectors(css),
     )
     book.carriers = _carriers(front, book.furniture)
-    vocabulary = _skeleton_elements(root, body, main, sections[0] + sections[1], front)
-    book.skeleton_prefix = _prune_styles(book.prefix, head, vocabulary)
+    book.skeleton_base = _skeleton_base(root, body, main)
+    book.styles = [style.text or "" for style in head.iter("style")]
     return book, ""
 
 
@@ -260,34 +282,14 @@ _FILLER = "editions-filler"
 _CARRIERS = "editions-carriers"
 
 
-def _skeleton_elements(
-    root: Any, body: Any, main: Any, sections: Sequence[Section], front: Sequence[Any]
-) -> set[Signature]:
-    """What elements the skeletons of a book may hold (see :func:`skeleton_html`)."""
+def _skeleton_base(root: Any, body: Any, main: Any) -> frozenset[Signature]:
+    """The elements every skeleton of a book holds, whatever its sections (see :func:`skeleton_html`)."""
     found = {signature(e) for e in root.find("head").iter() if isinstance(e.tag, str)}
     found |= {signature(root), signature(body), signature(main)}
     found |= {("div", frozenset({name}), "") for name in (_FILLER, _CARRIERS, _LEAD)}
     # What WeasyPrint's HTML parser may add around a table's rows and columns.
     found |= {(tag, frozenset(), "") for tag in ("tbody", "tr", "colgroup")}
-    for section in sections:
-        found.add(signature(section.element))
-        first = next((child for child in section.element if isinstance(child.tag, str)), None)
-        if first is not None:
-            found |= {signature(e) for e in first.iter() if isinstance(e.tag, str)}
-    for element in front:
-        for child in element:
-            if isinstance(child.tag, str):
-                found |= {signature(e) for e in child.iter() if isinstance(e.tag, str)}
-    return found
-
-
-def _prune_styles(prefix: str, head: Any, elements: set[Signature]) -> str:
-    """``prefix`` (the document up to ``</head>``) with the text of each of its ``<style>`` pruned."""
-    for style in head.iter("style"):
-        text = style.text or ""
-        if text and prefix.count(text) == 1:
-            prefix = prefix.replace(text, pruned_css(text, elements))
-    return prefix
+    return frozenset(found)
 
 
 def plan_batches(articles: Sequence[Section]) -> list[list[int]]:
@@ -451,7 +453,7 @@ def skeleton_html(book: Book, group: Sequence[Part]) -> str:
     """The furniture of consecutive parts: hidden sections of the right page counts, numbered from
     the first part's first page (after a leading page, dropped, when that is a left-hand page).
 
-    Of the style, the rules that may match its elements (:attr:`Book.skeleton_prefix`); of each
+    Of the style, the rules that may match its elements (:meth:`Book.skeleton_prefix`); of each
     section, its first child (the header), without the children after the last that may set what
     the furniture shows (:func:`furniture_selectors`), then one empty block per further page, each
     breaking the page (by a class: they share one style)."""
@@ -473,7 +475,14 @@ def skeleton_html(book: Book, group: Sequence[Part]) -> str:
     css = f"/* editions: a skeleton */\n@page :first {{ counter-reset: page {counter}; }}\n"
     css += f".{_FILLER} {{ break-before: page !important; }}\n"
     css += NO_TOP_MARGIN_CSS + ("" if back else NO_BOTTOM_MARGIN_CSS)
-    return book.document(lead + inner, css, skeleton=True)
+    elements = {
+        signature(e)
+        for fragment in lxml.html.fragments_fromstring(lead + inner)
+        if not isinstance(fragment, str)
+        for e in fragment.iter()
+        if isinstance(e.tag, str)
+    }
+    return book.document(lead + inner, css, prefix=book.skeleton_prefix(elements))
 
 
 def skeleton_pages(group: Sequence[Part], meta: dict[str, Any]) -> list[list[dict[str, Any]]] | None:
