@@ -437,7 +437,6 @@ def _build(
             runner.add(
                 "probe", "part", dict(common, html=front_html(book, probe), finisher=True), urgent=True
             )
-        plan_skeletons()
         if (
             prefix() == len(parts)
             and front_pages is not None
@@ -451,6 +450,7 @@ def _build(
                 runner.add(
                     "front", "part", dict(common, html=front_html(book, numbers), finisher=True), urgent=True
                 )
+        plan_skeletons()  # after the front matter: the longest of the last tasks starts first
     runner.idle = None  # (the rest is parsed by the merge, as it needs it)
     if front_result is None or front_pages is None or len(skeletons) != len(groups):
         return None
