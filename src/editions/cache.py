@@ -155,6 +155,11 @@ class PartCache:
                 os.utime(path)
         return data, meta
 
+    def discard(self, key: str) -> None:
+        """Remove the entry for ``key``: the caller found it damaged (a miss, as :meth:`get` counts one)."""
+        self.hits -= 1
+        self._reject(key)
+
     def _reject(self, key: str) -> None:
         """Count a damaged entry as a miss and remove it."""
         self.misses += 1

@@ -140,6 +140,10 @@ def read_object_stream(reader: Any, number: int) -> int:
     pypdf, which then reads its objects when they are asked for)."""
     from pypdf import generic as g
 
+    read = reader.__dict__.setdefault("_editions_streams", set())  # the streams read (or tried) already
+    if number in read:
+        return 0
+    read.add(number)
     try:
         stream = reader.get_object(number)
         if stream.get("/Type") != "/ObjStm":

@@ -138,7 +138,8 @@ class Runner:
         self.cached = 0
         self.urgent: collections.deque[tuple[Any, str, dict[str, Any], str]] = collections.deque()
         self.normal: collections.deque[tuple[Any, str, dict[str, Any], str]] = collections.deque()
-        self.ready: collections.deque[tuple[Any, tuple[bytes, dict[str, Any]]]] = collections.deque()
+        # (label, result, (kind, task, key, urgent) of a cache entry not yet checked, else None)
+        self.ready: collections.deque[tuple[Any, tuple[bytes, dict[str, Any]], Any]] = collections.deque()
         self.running: dict[concurrent.futures.Future[Any], tuple[Any, str, str]] = {}
         self.stale: set[concurrent.futures.Future[Any]] = set()
         #: Work for this process while it waits for the workers, a piece at a time (False: none left).
@@ -150,11 +151,13 @@ class Runner:
 
     def add(self, label: Any, kind: str, task: dict[str, Any], *, urgent: bool = False) -> None:
         key = self.key(kind, task)
-        verify = valid_font if kind == "font" else valid_part
-        found = self.cache.get(key, verify) if self.cache is not None else None
+        # An entry found intact on disk is checked further (a PDF that opens with its pages) when its
+        # turn comes in results(), once the tasks to render are handed out: the workers render
+        # while this process checks (and parses) what the cache gave.
+        found = self.cache.get(key) if self.cache is not None else None
         if found is not None:
             self.cached += kind == "part"
-            self.ready.append((label, found))
+            self.ready.append((label, found, (kind, task, key, urgent)))
         else:
             (self.urgent if urgent else self.normal).append((label, kind, task, key))
 
@@ -187,12 +190,26 @@ class Runner:
         if self.cache is not None:
             deps = [[path, self.cache.hashes(path)] for path in meta.get("used", [])]
             self.cache.put(key, data, dict(meta, deps=[d for d in deps if d[1]]))
-        self.ready.append((label, result))
+        self.ready.append((label, result, None))
 
     def results(self) -> Iterator[tuple[Any, tuple[bytes, dict[str, Any]]]]:
         while True:
             if self.ready:
-                yield self.ready.popleft()
+                label, result, unchecked = self.ready.popleft()
+                if unchecked is not None:
+                    self._hand_out()
+                    kind, task, key, urgent = unchecked
+                    try:
+                        good = (valid_font if kind == "font" else valid_part)(*result)
+                    except Exception:  # a check that trips over a damaged entry has found one
+                        good = False
+                    if not good:
+                        assert self.cache is not None
+                        self.cache.discard(key)
+                        self.cached -= kind == "part"
+                        (self.urgent if urgent else self.normal).append((label, kind, task, key))
+                        continue
+                yield label, result
                 continue
             if self.jobs == 1 or (not self.running and len(self.urgent) + len(self.normal) == 1):
                 task = self._next()
@@ -202,11 +219,7 @@ class Runner:
                     label, kind, payload, key = task
                     self._finished(label, key, run_task(kind, payload), kind)
                     continue
-            while len(self.running) < self.jobs + 1 and (task := self._next()) is not None:
-                if self.pool is None:
-                    self.pool = worker_pool(self.jobs)
-                label, kind, payload, key = task
-                self.running[self.pool.submit(run_task, kind, payload)] = (label, key, kind)
+            self._hand_out()
             if not self.running:
                 return
             while self.idle is not None and not any(f.done() for f in self.running) and self.idle():
@@ -219,6 +232,16 @@ class Runner:
                     self.stale.discard(future)
                     continue
                 self._finished(label, key, result, kind)
+
+    def _hand_out(self) -> None:
+        """Give the workers tasks (a few more than workers), starting the pool if need be."""
+        if self.jobs == 1:
+            return
+        while len(self.running) < self.jobs + 1 and (task := self._next()) is not None:
+            if self.pool is None:
+                self.pool = worker_pool(self.jobs)
+            label, kind, payload, key = task
+            self.running[self.pool.submit(run_task, kind, payload)] = (label, key, kind)
 
     def run(self, jobs: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[bytes, dict[str, Any]]]:
         """Run tasks to completion; their results in order."""

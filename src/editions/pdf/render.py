@@ -34,7 +34,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..resources import ImageRefused, check_image
 from ..textio import atomic_path
-from .objects import read_pdf
+from .objects import read_objects, read_pdf
 from .structure import add_id_tree
 from .weasyfix import REPAGINATION, element_ids, install, listening, page_facts
 
@@ -398,4 +398,7 @@ def valid_part(data: bytes, meta: dict[str, Any]) -> bool:
     """A cached part is good when its facts have their shape and its PDF opens with as many pages."""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:] or not _valid_facts(meta):
         return False
-    return len(read_pdf(data).pages) == len(meta["pages"])
+    reader = read_pdf(data)
+    for _ in read_objects(reader):  # by the object-stream reader (the merge needs them all)
+        pass
+    return len(reader.pages) == len(meta["pages"])
