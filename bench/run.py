@@ -257,7 +257,8 @@ def bench_size(n: int, words: int, work: Path, repeat: int, jobs: int | None) ->
         )
     # Imposition of the PDF as a booklet.
     script = (
-        "import sys, time; from editions.impose import impose; t = time.perf_counter(); "
+        "import sys, time; from editions.impose import impose; import editions.imposepdf, pypdf; "
+        "t = time.perf_counter(); "
         "r = impose(sys.argv[1], sys.argv[2], layout='booklet'); "
         "print('IMPOSE', time.perf_counter() - t)"
     )
@@ -454,19 +455,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"N = {n}…", file=sys.stderr, flush=True)
         results.append(bench_size(n, args.words, args.work, args.repeat, args.jobs))
         text = report(results, started, args)
-        args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
+        kept = kept_sections(args.out)
+        args.out.write_text(f"{text.rstrip()}\n\n{REPORT_END}\n\n{kept}", encoding="utf-8")
     print(text)
     return 0
 
 
+#: Ends this script's part of the report; what follows it (notes written by hand, the sections
+#: of ``bench/fidelity.py`` and ``bench/justify.py``) is kept when the report is written again.
+REPORT_END = "<!-- the end of bench/run.py's report: what follows is kept -->"
+_LEGACY_END = "its row's CPU and memory are those of the whole process.\n"
+
+
 def kept_sections(path: Path) -> str:
-    """Sections other benchmarks keep in the same report (``bench/fidelity.py``'s and
-    ``bench/justify.py``'s), between markers: from the first of them to the end."""
+    """What follows this script's report in ``path`` (notes, other benchmarks' sections)."""
     if not path.exists():
         return ""
     old = path.read_text(encoding="utf-8")
+    for end in (REPORT_END, _LEGACY_END):
+        if end in old:
+            return old[old.index(end) + len(end) :].lstrip("\n")
     starts = [i for i in (old.find("<!-- fidelity -->"), old.find("<!-- justify")) if i >= 0]
-    return "\n" + old[min(starts) :] if starts else ""
+    return old[min(starts) :] if starts else ""
 
 
 if __name__ == "__main__":
