@@ -589,3 +589,47 @@ def test_stylesheets_kept_between_renders_give_the_bytes_of_a_fresh_process(
     assert len(facts["pages"]) == 3
     text = PdfReader(io.BytesIO(kept)).pages[1].extract_text()
     assert "Folio 2" in text and "Left" in text and "Second 1" in text
+
+
+STYLED_TEXT = (
+    "<html lang='en'><head><style>@page { size: A6 } p { text-align: justify; hyphens: auto }"
+    " .u { text-decoration: underline } .s { text-decoration: line-through } .c { font-variant: small-caps }"
+    " .n { font-variant-numeric: oldstyle-nums; font-feature-settings: 'liga' 0 } .k { font-kerning: none }"
+    " .w { letter-spacing: 0.1em; word-spacing: 0.2em } .b { font-weight: bold; font-style: italic }"
+    " .r { direction: rtl } .o { font-language-override: 'TRK' }</style></head><body>"
+    + "".join(
+        f"<p lang='{lang}'>{SENTENCES[n % len(SENTENCES)]} <span class='{cls}'>fifty office AVATAR 1234"
+        f" {SENTENCES[(n + 1) % len(SENTENCES)]}</span> {SENTENCES[(n + 2) % len(SENTENCES)]}</p>"
+        for n, (lang, cls) in enumerate(product(["en", "fr", "de"], "uscnkwbro"))
+    )
+    + "<p>\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd and <u>more</u></p></body></html>"
+)
+
+
+def test_layouts_of_one_font_share_their_setup_and_give_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assumption 13: ``Layout.setup`` makes a Pango context, font description, metrics and font
+    features that depend only on the style's font, language and direction; layouts sharing them
+    lay out and draw the text as WeasyPrint's own (underlines, small caps, features, letter and
+    word spacing, other languages, right to left), byte for byte, with far fewer contexts."""
+    import weasyprint
+    from weasyprint.text import line_break
+
+    from editions.pdf import weasyfix
+
+    weasyfix.install()
+    shared = line_break.Layout.setup
+    assert getattr(shared, "_editions_fix", False)
+    font_config = weasyprint.text.fonts.FontConfiguration()
+    layouts: list[int] = []
+    monkeypatch.setattr(
+        line_break.Layout, "setup", lambda self, style: (layouts.append(1), shared(self, style))
+    )
+    ours = weasyprint.HTML(string=STYLED_TEXT).write_pdf(font_config=font_config)
+    setups = font_config.__dict__["_editions_layout_setups"]
+    assert len(layouts) > 10 * len(setups) and len(setups) >= 10
+    monkeypatch.setattr(line_break.Layout, "setup", shared.__wrapped__)
+    fresh = weasyprint.text.fonts.FontConfiguration()
+    theirs = weasyprint.HTML(string=STYLED_TEXT).write_pdf(font_config=fresh)
+    assert ours == theirs
+    text = subprocess.run(["pdftotext", "-", "-"], input=ours, capture_output=True, check=True).stdout
+    assert b"AVATAR 1234" in text

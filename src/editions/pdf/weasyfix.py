@@ -53,9 +53,14 @@ checked by ``tests/test_weasyfix.py`` against the WeasyPrint installed, are:
     counter_style=…, page_rules=…, color_profiles=…, layers=…)``, which adds its ``@page`` rules
     to ``page_rules`` and its ``@font-face`` rules to ``font_config`` (once per configuration), and
     keeps its selectors in ``matcher`` and the document's lists as ``page_rules`` and ``layers``
-    (the stylesheets kept below).
+    (the stylesheets kept below);
+13. ``weasyprint.text.line_break.Layout.setup(style)`` makes, for each layout, a Pango context of
+    the style's font map, direction and language (``font-language-override`` first), a font
+    description (``get_font_description``), the decoration metrics when the text is decorated and
+    the font features (``font_features``, one attribute per features string in
+    ``font_config.font_features``), and from ``style`` reads nothing else (the shared setups below).
 
-(About 950 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
+(About 1,100 lines, longer than the other modules on purpose: every assumption made of WeasyPrint's
 internals is here and nowhere else, so a new WeasyPrint is checked against one module and one test
 file.)
 
@@ -187,6 +192,7 @@ def install() -> None:
     _install_tagging_fixes()
     _install_object_streams()
     _install_shared_page_styles()
+    _install_layout_setups()
 
 
 @contextlib.contextmanager
@@ -570,6 +576,121 @@ def _install_letter_spacing() -> None:
 
     setattr(justify_line, _MARK, True)
     inline.justify_line = justify_line
+
+
+# What ``Layout.setup`` reads of a style (assumption 13), beside its font configuration.
+_SETUP_PROPERTIES = (
+    "direction",
+    "font_language_override",
+    "lang",
+    "font_family",
+    "font_style",
+    "font_stretch",
+    "font_weight",
+    "font_size",
+    "font_variant_caps",
+    "font_variation_settings",
+    "text_decoration_line",
+    "font_kerning",
+    "font_variant_ligatures",
+    "font_variant_position",
+    "font_variant_numeric",
+    "font_variant_alternates",
+    "font_variant_east_asian",
+    "font_feature_settings",
+)
+
+
+# What ``font_features`` takes, in its order.
+_FEATURE_PROPERTIES = (
+    "font_kerning",
+    "font_variant_ligatures",
+    "font_variant_position",
+    "font_variant_caps",
+    "font_variant_numeric",
+    "font_variant_alternates",
+    "font_variant_east_asian",
+    "font_feature_settings",
+)
+
+
+def _install_layout_setups() -> None:
+    """Text layouts of the same font share their Pango context and font description.
+
+    WeasyPrint's ``Layout.setup`` makes a Pango context, a font description and the font features
+    anew for every layout of a piece of text (several per line: breaking it, justifying it, drawing
+    it), a tenth of a render. They depend only on the style's font properties, language and
+    direction (:data:`_SETUP_PROPERTIES`), so they are made once per font configuration, thread and
+    such properties, as ``setup`` makes them; each layout is still a layout of its own over them
+    (layouts sharing a context, as Pango means them to).
+    """
+    from weasyprint.text import line_break
+    from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
+    from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, pango, unicode_to_char_p
+
+    layout_class: Any = getattr(line_break, "Layout", None)
+    original = getattr(layout_class, "setup", None)
+    if original is None or getattr(original, _MARK, False):
+        return
+    font_features = line_break.font_features
+    font_description = line_break.get_font_description
+
+    def make(style: Any) -> tuple[Any, ...]:
+        """What ``setup`` makes of ``style`` that its layouts only read."""
+        font_config = style.font_config
+        context = ffi.gc(pango.pango_font_map_create_context(font_config.font_map), gobject.g_object_unref)
+        pango.pango_context_set_round_glyph_positions(context, False)
+        pango.pango_context_set_base_dir(context, PANGO_DIRECTION[style["direction"]])
+        override = style["font_language_override"]
+        lang = LST_TO_ISO.get(override.lower(), override) if override != "normal" else style["lang"]
+        if lang:
+            lang_p, _ = unicode_to_char_p(lang)
+            language = pango.pango_language_from_string(lang_p)
+            pango.pango_context_set_language(context, language)
+        else:
+            language = pango.pango_language_get_default()
+        description = font_description(style)
+        metrics: dict[str, Any] = dict.fromkeys(("ascent", "underline_position", "strikethrough_position"))
+        if style["text_decoration_line"] != "none":
+            font_metrics = ffi.gc(
+                pango.pango_context_get_metrics(context, description, language),
+                pango.pango_font_metrics_unref,
+            )
+            for name in (*metrics, "underline_thickness", "strikethrough_thickness"):
+                metrics[name] = FROM_UNITS * getattr(pango, f"pango_font_metrics_get_{name}")(font_metrics)
+        features = font_features(*(style[name] for name in _FEATURE_PROPERTIES))
+        feature = None
+        if features:
+            text = ",".join(f"{key} {value}" for key, value in features.items()).encode()
+            feature = font_config.font_features.setdefault(text, pango.pango_attr_font_features_new(text))
+        return context, language, description, feature, metrics
+
+    @functools.wraps(original)
+    def setup(self: Any, style: Any) -> None:
+        try:
+            key = (threading.get_ident(), *(style[name] for name in _SETUP_PROPERTIES))
+            setups = style.font_config.__dict__.setdefault("_editions_layout_setups", {})
+            made = setups.get(key)
+        except (TypeError, AttributeError):  # a value that is not hashable: as WeasyPrint does
+            original(self, style)
+            return
+        if made is None:
+            made = setups[key] = make(style)
+        context, language, description, feature, metrics = made
+        self.style = style
+        self.first_line_direction = 0
+        self.language = language
+        self.layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+        pango.pango_layout_set_auto_dir(self.layout, False)
+        pango.pango_layout_set_font_description(self.layout, description)
+        self.__dict__.update(metrics)
+        if feature is not None:
+            attributes = pango.pango_attr_list_new()
+            pango.pango_attr_list_insert(attributes, feature)
+            pango.pango_layout_set_attributes(self.layout, attributes)
+
+    setattr(setup, _MARK, True)
+    layout_class.setup = setup
 
 
 def element_ids(page: Any) -> Iterator[str]:
