@@ -137,6 +137,7 @@ import functools
 import io
 import logging
 import math
+import operator
 import os
 import re
 import threading
@@ -665,10 +666,12 @@ def _install_layout_setups() -> None:
             feature = font_config.font_features.setdefault(text, pango.pango_attr_font_features_new(text))
         return context, language, description, feature, metrics
 
+    setup_key = operator.itemgetter(*_SETUP_PROPERTIES)
+
     @functools.wraps(original)
     def setup(self: Any, style: Any) -> None:
         try:
-            key = (threading.get_ident(), *(style[name] for name in _SETUP_PROPERTIES))
+            key = (threading.get_ident(), setup_key(style))
             setups = style.font_config.__dict__.setdefault("_editions_layout_setups", {})
             made = setups.get(key)
         except (TypeError, AttributeError):  # a value that is not hashable: as WeasyPrint does
