@@ -46,7 +46,7 @@ from ..styles import Style
 from ..textio import write_atomic
 from . import libraries  # noqa: F401  (first: it imports WeasyPrint without a library search)
 from .parts import build as build_in_parts
-from .pool import environment_jobs
+from .pool import environment_jobs, fewer_collections
 from .printhtml import base_url, print_options, render_print_html, resolve_style, style_css
 from .qr import qr_codes, qr_svg, valid_qr_svg
 from .render import Progress, Reporter, RestrictedFetcher, render_document, write_document
@@ -149,6 +149,7 @@ def _usable_cache(folder: Path) -> bool:
 PARALLEL_MIN_ARTICLES = 6
 
 
+@fewer_collections()
 def make_pdf(
     edition: Edition,
     out: str | Path | None = None,

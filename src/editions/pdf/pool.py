@@ -6,7 +6,8 @@ In: the number of processes, a :class:`~editions.cache.PartCache` (or none) and 
 as they finish (:class:`Runner`). The processes start on demand, stop at once when the build is
 cancelled or fails (:func:`stop_pool` with ``abort``), and end with the build however it ends
 (:func:`worker_pool`: ``PR_SET_PDEATHSIG`` on Linux, a watchdog thread everywhere). The QR codes
-use the same pool (:mod:`editions.pdf.qr`).
+use the same pool (:mod:`editions.pdf.qr`). While a PDF is built, the build's process and its
+workers collect garbage less often (:func:`fewer_collections`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import collections
 import concurrent.futures
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -51,6 +53,53 @@ WATCHDOG_INTERVAL = 0.5
 _PR_SET_PDEATHSIG = 1
 
 
+#: The garbage collector's youngest-generation threshold while editions builds a PDF (Python's own
+#: is 700 allocations): see :func:`fewer_collections`.
+COLLECTOR_THRESHOLD = 10_000
+
+_COLLECTOR_LOCK = threading.Lock()
+_COLLECTOR_BUILDS = 0  # builds running in this process
+_COLLECTOR_SAVED: tuple[tuple[int, ...], bool] | None = None  # the thresholds, and whether we froze
+
+
+def _collect_less() -> tuple[tuple[int, ...], bool]:
+    """Freeze what is alive and raise the threshold; what it was, and whether this froze."""
+    saved = gc.get_threshold()
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    if saved[0] != 0:  # 0: collection turned off by the program, left so
+        gc.set_threshold(max(saved[0], COLLECTOR_THRESHOLD), *saved[1:])
+    return saved, froze
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a PDF is built in this process and its workers (forked in
+    it, or set so when they start): the objects alive when the build starts (modules, the edition)
+    are left out of the collections (``gc.freeze``) and the youngest generation is collected every
+    :data:`COLLECTOR_THRESHOLD` allocations, not 700. WeasyPrint's layout and the reading of the
+    parts make millions of objects that reference counting frees, and each collection walked the
+    young ones and, now and then, everything: about 4 % of a build's CPU. The outputs are the same.
+    The collector's settings come back when the last build running in the process (builds may run
+    in threads, as in the web app) ends; a collector the program froze or turned off is left so."""
+    global _COLLECTOR_BUILDS, _COLLECTOR_SAVED
+    with _COLLECTOR_LOCK:
+        if _COLLECTOR_BUILDS == 0:
+            _COLLECTOR_SAVED = _collect_less()
+        _COLLECTOR_BUILDS += 1
+    try:
+        yield
+    finally:
+        with _COLLECTOR_LOCK:
+            _COLLECTOR_BUILDS -= 1
+            if _COLLECTOR_BUILDS == 0 and _COLLECTOR_SAVED is not None:
+                (thresholds, froze), _COLLECTOR_SAVED = _COLLECTOR_SAVED, None
+                gc.set_threshold(*thresholds)
+                if froze:
+                    gc.unfreeze()
+
+
 def _worker_init(owner: int) -> None:
     """Make a worker end with the build that started it, however the build ends.
 
@@ -61,6 +110,7 @@ def _worker_init(owner: int) -> None:
     the build, which stops its workers itself (a Ctrl-C reaches the whole process group).
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _collect_less()  # inherited from a forked build already; not from a spawned one
     keep_stylesheets()  # the parts of one build share their style (weasyfix, assumption 12)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
