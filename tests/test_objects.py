@@ -72,6 +72,42 @@ def test_every_kind_of_value_pydyf_writes() -> None:
     assert compare(data) >= 3
 
 
+def test_structure_elements_of_the_usual_shape_and_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Structure elements as WeasyPrint writes them (kids: marked-content ids, references or both)
+    are read by the short way, as pypdf reads them; elements of another shape, and objects of the
+    usual shape that are not alone in their place, the long way."""
+    from editions.pdf import objects
+
+    def element(kids: list[Any], **extra: Any) -> pydyf.Dictionary:
+        return pydyf.Dictionary(
+            {
+                "Type": "/StructElem",
+                "S": "/Span",
+                "K": pydyf.Array(kids),
+                "Pg": b"2 0 R",
+                "P": b"1 0 R",
+                **extra,
+            }
+        )
+
+    usual = [element([0]), element([b"4 0 R", b"5 0 R"]), element([3, b"6 0 R", 12]), element([])]
+    other = [element([0], Alt=pydyf.String("x")), pydyf.Dictionary({"Type": "/StructElem", "S": "/P"})]
+    short = []
+    original = objects._struct_element
+
+    def counted(*args: Any) -> Any:
+        found = original(*args)
+        short.append(found is not None)
+        return found
+
+    monkeypatch.setattr(objects, "_struct_element", counted)
+    assert compare(written(*usual, *other, pydyf.Array([1]))) >= 7
+    assert short.count(True) == 4
+    short.clear()
+    assert compare(written(pydyf.Array([element([0]), element([1])]))) >= 1  # inside an array
+    assert not any(short)
+
+
 def test_a_stream_it_does_not_follow_is_left_to_pypdf() -> None:
     """A comment between two values: nothing read here, pypdf reads the object when asked for it."""
     data = written(pydyf.Dictionary({"A": b"1 % a comment\n", "B": 2}))
