@@ -663,7 +663,9 @@ def _install_layout_setups() -> None:
         feature = None
         if features:
             text = ",".join(f"{key} {value}" for key, value in features.items()).encode()
-            feature = font_config.font_features.setdefault(text, pango.pango_attr_font_features_new(text))
+            feature = font_config.font_features.get(text)
+            if feature is None:  # one attribute per features string, shared with WeasyPrint's own
+                feature = font_config.font_features[text] = pango.pango_attr_font_features_new(text)
         return context, language, description, feature, metrics
 
     setup_key = operator.itemgetter(*_SETUP_PROPERTIES)
